@@ -1,0 +1,43 @@
+"""Milestone Tracker: the Flask application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from milestones.config import load_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    instance = os.environ.get("INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(__name__, instance_path=instance, static_folder=None)
+    app.config.update(load_config(app.instance_path, overrides))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from milestones import logs
+
+    logs.init_app(app)
+
+    from milestones.extensions import api, db, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    mail.init_app(app)  # MAIL_SUPPRESS_SEND is already in the config
+    api.init_app(app)
+
+    from milestones import api as api_package
+    from milestones.auth import session as auth_session
+
+    auth_session.init_app(app)
+    api_package.register(api)
+
+    from milestones import cli, web
+
+    web.init_app(app)
+    cli.init_app(app)
+    return app

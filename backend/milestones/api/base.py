@@ -1,0 +1,117 @@
+"""The flask-smorest Api with the project's single error shape."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import flask_smorest
+from flask import Flask, jsonify
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from milestones.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    428: "precondition_required",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+def error_response(
+    status: int,
+    message: str,
+    code: str | None = None,
+    errors: Any = None,
+    headers: dict[str, str] | None = None,
+) -> ResponseReturnValue:
+    body: dict[str, Any] = {
+        "code": code or HTTP_CODES.get(status, "error"),
+        "status": status,
+        "message": message,
+    }
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+class Api(flask_smorest.Api):
+    """Every error, ours or the framework's, leaves as {code, status, message, errors?}."""
+
+    def _register_error_handlers(self) -> None:
+        app: Flask = self._app
+        app.register_error_handler(HTTPException, self.handle_http_exception)
+        app.register_error_handler(DomainError, handle_domain_error)
+        app.register_error_handler(OperationalError, handle_database_down)
+
+    def handle_http_exception(self, error: HTTPException) -> ResponseReturnValue:
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        errors = data.get("messages")
+        message = data.get("message") or error.description or error.name
+        headers = dict(data.get("headers") or {})
+        if status == 422 and errors:
+            message = "The request is not valid: " + _summarise(errors)
+        if status == 405:
+            valid = getattr(error, "valid_methods", None)
+            if valid:
+                headers["Allow"] = ", ".join(sorted(valid))
+        return error_response(status, str(message), errors=errors, headers=headers)
+
+
+def _summarise(errors: Any) -> str:
+    """One line naming the fields at fault, e.g. 'json.email: Not a valid email address.'"""
+    parts: list[str] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(value, list):
+            texts = [v for v in value if isinstance(v, str)]
+            if texts:
+                parts.append(f"{prefix}: {' '.join(texts)}")
+            for v in value:
+                if not isinstance(v, str):
+                    walk(prefix, v)
+        else:
+            parts.append(f"{prefix}: {value}")
+
+    walk("", errors)
+    return "; ".join(parts[:5]) or "invalid input"
+
+
+def handle_domain_error(error: DomainError) -> ResponseReturnValue:
+    return error_response(error.status, error.message, error.code, error.errors, error.headers)
+
+
+def handle_database_down(error: DBAPIError) -> ResponseReturnValue:
+    log.error("database unavailable: %s", error.__class__.__name__)
+    from milestones.extensions import db
+
+    db.session.rollback()
+    return error_response(
+        503,
+        "The database is not reachable; try again shortly.",
+        "database_unavailable",
+        headers={"Retry-After": "5"},
+    )

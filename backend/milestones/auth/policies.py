@@ -1,0 +1,134 @@
+"""Who may see and do what. Every view and every list query goes through here.
+
+- anonymous: 401 (enforced by the gate in auth/session.py)
+- a company the caller may not see: 404, its existence not revealed
+- a visible company, an action the caller's role may not do: 403
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g
+from flask_login import current_user
+from sqlalchemy.sql.elements import ColumnElement
+
+from milestones.errors import Forbidden, NotFound
+from milestones.extensions import db
+from milestones.models import CoachAssignment, Company, Membership, Role, User
+
+
+class Action(enum.StrEnum):
+    VIEW = "view"
+    TOGGLE = "toggle"
+    MANAGE_EVIDENCE = "manage_evidence"
+    CREATE_TASK = "create_task"
+    SUBMIT_TASK = "submit_task"
+    REVIEW = "review"  # approve/reject tasks and updates, cancel tasks
+    POST_UPDATE = "post_update"
+    MANAGE_STAKEHOLDERS = "manage_stakeholders"
+    MANAGE_COMPANY = "manage_company"
+
+
+# role -> relation to the company that allows the action ("any" = whatever the relation)
+_RULES: dict[Action, dict[Role, str]] = {
+    Action.VIEW: {Role.ADMIN: "any", Role.COACH: "coach", Role.MEMBER: "member"},
+    Action.TOGGLE: {Role.COACH: "coach"},
+    Action.MANAGE_EVIDENCE: {Role.COACH: "coach"},
+    Action.CREATE_TASK: {Role.COACH: "coach", Role.MEMBER: "member"},
+    Action.SUBMIT_TASK: {Role.COACH: "coach", Role.MEMBER: "member"},
+    Action.REVIEW: {Role.COACH: "coach"},
+    Action.POST_UPDATE: {Role.COACH: "coach", Role.MEMBER: "member"},
+    Action.MANAGE_STAKEHOLDERS: {Role.ADMIN: "any", Role.COACH: "coach"},
+    Action.MANAGE_COMPANY: {Role.ADMIN: "any"},
+}
+
+_FORBIDDEN_MESSAGES = {
+    Action.TOGGLE: "Only a coach assigned to this company can change its milestones.",
+    Action.MANAGE_EVIDENCE: "Only a coach assigned to this company can add or remove evidence.",
+    Action.CREATE_TASK: "Only the company's coaches and members can create tasks.",
+    Action.SUBMIT_TASK: "Only the company's coaches and members can submit tasks.",
+    Action.REVIEW: "Only a coach assigned to this company can review, approve or reject.",
+    Action.POST_UPDATE: "Only the company's coaches and members can post progress updates.",
+    Action.MANAGE_STAKEHOLDERS: "Only admins and the company's coaches manage stakeholders.",
+    Action.MANAGE_COMPANY: "Only admins can change companies and their people.",
+}
+
+
+def user() -> User:
+    return current_user._get_current_object()
+
+
+def visible_company_ids(u: User) -> sa.Select[Any] | None:
+    """A SELECT of the company ids the user may see, or None for 'all' (admins)."""
+    if u.role == Role.ADMIN:
+        return None
+    if u.role == Role.COACH:
+        return sa.select(CoachAssignment.company_id).where(CoachAssignment.user_id == u.id)
+    return sa.select(Membership.company_id).where(Membership.user_id == u.id)
+
+
+def company_scope(u: User, column: Any = Company.id) -> ColumnElement[bool]:
+    """A WHERE clause restricting `column` (a company id column) to what `u` may see."""
+    ids = visible_company_ids(u)
+    return sa.true() if ids is None else column.in_(ids)
+
+
+def relation(u: User, company_id: int) -> str | None:
+    """'coach', 'member' or None: the user's tie to the company (memoised per request)."""
+    cache: dict[tuple[int, int], str | None] = g.setdefault("_company_relations", {})
+    key = (u.id, company_id)
+    if key not in cache:
+        rel: str | None = None
+        if u.role == Role.COACH:
+            found = db.session.get(CoachAssignment, (company_id, u.id))
+            rel = "coach" if found else None
+        elif u.role == Role.MEMBER:
+            found_m = db.session.get(Membership, (company_id, u.id))
+            rel = "member" if found_m else None
+        cache[key] = rel
+    return cache[key]
+
+
+def can(u: User, action: Action, company_id: int) -> bool:
+    needed = _RULES[action].get(u.role)
+    if needed is None:
+        return False
+    return needed == "any" or relation(u, company_id) == needed
+
+
+def can_see(u: User, company_id: int) -> bool:
+    return can(u, Action.VIEW, company_id)
+
+
+def visible_company(company_id: int, u: User | None = None) -> Company:
+    """The company, if the user may see it; 404 otherwise (also when it does not exist)."""
+    u = u or user()
+    company = db.session.get(Company, company_id)
+    if company is None or not can_see(u, company_id):
+        raise NotFound("Company not found.")
+    return company
+
+
+def authorize(action: Action, company_id: int, u: User | None = None) -> None:
+    """404 when the company is invisible to the user, 403 when the action is not theirs."""
+    u = u or user()
+    if not can_see(u, company_id):
+        raise NotFound("Company not found.")
+    if not can(u, action, company_id):
+        raise Forbidden(_FORBIDDEN_MESSAGES.get(action, "You may not do this."))
+
+
+def company_for(action: Action, company_id: int, u: User | None = None) -> Company:
+    company = visible_company(company_id, u)
+    authorize(action, company_id, u)
+    return company
+
+
+def require_role(*roles: Role, u: User | None = None) -> None:
+    u = u or user()
+    if u.role not in roles:
+        names = " or ".join(r.value + "s" for r in roles)
+        raise Forbidden(f"Only {names} can do this.")

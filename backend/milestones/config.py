@@ -1,0 +1,97 @@
+"""Settings, read from the environment in one place, with defaults that run out of the box."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET = "dev-secret-change-me"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable configuration."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment (and test overrides)."""
+    env = os.environ.get
+    app_env = env("APP_ENV", "development").lower()
+    instance = Path(instance_path)
+    cfg: dict[str, Any] = {
+        "APP_ENV": app_env,
+        "SECRET_KEY": env("SECRET_KEY") or DEV_SECRET,
+        "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL")
+        or f"sqlite:///{instance / 'milestones.sqlite3'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "STORAGE_BACKEND": env("STORAGE_BACKEND", "local"),
+        "STORAGE_LOCAL_PATH": env("STORAGE_LOCAL_PATH") or str(instance / "uploads"),
+        "S3_BUCKET": env("S3_BUCKET", "milestones"),
+        "S3_ENDPOINT_URL": env("S3_ENDPOINT_URL") or None,
+        "S3_REGION": env("S3_REGION", "us-east-1"),
+        "MAIL_SERVER": env("MAIL_SERVER") or None,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool(env("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _bool(env("MAIL_USE_SSL")),
+        "MAIL_USERNAME": env("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "Milestone Tracker <no-reply@localhost>"),
+        "PUBLIC_BASE_URL": env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 25),
+        "SESSION_COOKIE_SECURE": _bool(
+            env("SESSION_COOKIE_SECURE"), default=app_env == "production"
+        ),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "mt_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 15 * 60),
+        "TRUST_PROXY_HOPS": _int("TRUST_PROXY_HOPS", 0),
+        "FRONTEND_DIST": env("FRONTEND_DIST") or None,
+        "LOG_FORMAT": env("LOG_FORMAT", "json" if app_env == "production" else "text"),
+        # flask-smorest / OpenAPI
+        "API_TITLE": "Milestone Tracker API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "JSON_SORT_KEYS": False,
+    }
+    cfg["MAX_CONTENT_LENGTH"] = None  # uploads are limited while streaming (see storage)
+    cfg["MAIL_SUPPRESS_SEND"] = cfg["MAIL_SERVER"] is None
+    if overrides:
+        cfg.update(overrides)
+    validate(cfg)
+    return cfg
+
+
+def validate(cfg: dict[str, Any]) -> None:
+    """Fail fast on settings that cannot work."""
+    if cfg["APP_ENV"] not in {"development", "testing", "production"}:
+        raise ConfigError("APP_ENV must be development, testing or production")
+    if cfg["APP_ENV"] == "production" and cfg["SECRET_KEY"] in {DEV_SECRET, "", None}:
+        raise ConfigError("SECRET_KEY must be set to a random value in production")
+    if cfg["STORAGE_BACKEND"] not in {"local", "s3"}:
+        raise ConfigError("STORAGE_BACKEND must be 'local' or 's3'")
+    if cfg["MAX_UPLOAD_MB"] <= 0:
+        raise ConfigError("MAX_UPLOAD_MB must be positive")

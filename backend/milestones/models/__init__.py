@@ -1,0 +1,55 @@
+"""Every model, importable from one place (Alembic sees them all through here)."""
+
+from sqlalchemy.orm import column_property
+
+from milestones.models.base import Base
+from milestones.models.company import CoachAssignment, Company, Membership
+from milestones.models.milestone import (
+    Attachment,
+    Evidence,
+    EvidenceType,
+    HistoryEvent,
+    HistoryEventType,
+    MilestoneStatus,
+    _current_milestone_expression,
+)
+from milestones.models.notification import OutboxMessage, OutboxStatus, Stakeholder
+from milestones.models.task import (
+    ProgressUpdate,
+    ReviewDecision,
+    Task,
+    TaskReview,
+    TaskStatus,
+    UpdateStatus,
+)
+from milestones.models.user import LoginAttempt, PasswordToken, Role, TokenPurpose, User
+
+# Loaded with every company in the same SELECT: no query per company.
+Company.current_milestone = column_property(_current_milestone_expression())
+
+__all__ = [
+    "Attachment",
+    "Base",
+    "CoachAssignment",
+    "Company",
+    "Evidence",
+    "EvidenceType",
+    "HistoryEvent",
+    "HistoryEventType",
+    "LoginAttempt",
+    "Membership",
+    "MilestoneStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "PasswordToken",
+    "ProgressUpdate",
+    "ReviewDecision",
+    "Role",
+    "Stakeholder",
+    "Task",
+    "TaskReview",
+    "TaskStatus",
+    "TokenPurpose",
+    "UpdateStatus",
+    "User",
+]

@@ -1,0 +1,58 @@
+"""Companies and the people attached to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from milestones.models.base import Base
+from milestones.timeutil import utcnow
+
+
+class Company(Base):
+    __tablename__ = "companies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    statuses = relationship(
+        "MilestoneStatus",
+        back_populates="company",
+        order_by="MilestoneStatus.position",
+        cascade="all, delete-orphan",
+    )
+    coaches = relationship(
+        "User", secondary="coach_assignments", back_populates="coached_companies", viewonly=True
+    )
+    members = relationship(
+        "User", secondary="memberships", back_populates="member_companies", viewonly=True
+    )
+
+
+class CoachAssignment(Base):
+    __tablename__ = "coach_assignments"
+
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from milestones.auth.session import csrf_token
+from milestones.schemas.base import BodySchema, OutSchema
+from milestones.schemas.users import UserSchema
+
+
+class LoginSchema(BodySchema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
+
+
+class MeSchema(UserSchema):
+    csrf_token = fields.Function(
+        lambda _user: csrf_token(), dump_only=True, metadata={"type": "string"}
+    )
+
+
+class HealthSchema(OutSchema):
+    status = fields.String()
+    checks = fields.Dict(keys=fields.String(), values=fields.String())

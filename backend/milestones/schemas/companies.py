@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from milestones.catalogue import KEYS
+from milestones.schemas.base import BodySchema, NonBlank, OutSchema, PageQuery, Text
+
+
+class CompanySchema(OutSchema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    description = fields.String(dump_only=True)
+    joined_at = fields.DateTime(dump_only=True)
+    current_milestone = fields.String(
+        dump_only=True, allow_none=True, metadata={"enum": list(KEYS)}
+    )
+    coach_ids = fields.List(fields.Integer(), dump_only=True)
+    member_ids = fields.List(fields.Integer(), dump_only=True)
+
+
+class CompanyCreateSchema(BodySchema):
+    name = NonBlank(required=True, validate=validate.Length(max=200))
+    description = Text(multiline=True, load_default="", validate=validate.Length(max=10_000))
+    joined_at = fields.AwareDateTime(default_timezone=None)
+
+
+class CompanyPatchSchema(BodySchema):
+    name = NonBlank(validate=validate.Length(max=200))
+    description = Text(multiline=True, validate=validate.Length(max=10_000))
+    joined_at = fields.AwareDateTime()
+
+
+class CompanyQuerySchema(PageQuery):
+    q = Text(validate=validate.Length(max=200), metadata={"description": "search by name"})

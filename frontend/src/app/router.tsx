@@ -1,0 +1,74 @@
+import { lazy, Suspense } from "react";
+import { createBrowserRouter, Outlet, type RouteObject } from "react-router";
+import { LoadingState } from "@/components/QueryState";
+import { Home } from "./Home";
+import { AppLayout } from "./Layout";
+import { NotFound } from "./NotFound";
+import { RequireAuth, RequireRole } from "./RequireAuth";
+import { RouteError } from "./RouteError";
+
+// Every screen is its own chunk so the first load stays small.
+const LoginPage = lazy(() => import("@/features/auth/LoginPage"));
+const SetPasswordPage = lazy(() => import("@/features/auth/SetPasswordPage"));
+const ForgotPasswordPage = lazy(() => import("@/features/auth/ForgotPasswordPage"));
+const UnsubscribePage = lazy(() => import("@/features/auth/UnsubscribePage"));
+const CompanyPage = lazy(() => import("@/features/company/CompanyPage"));
+const ApprovalsPage = lazy(() => import("@/features/approvals/ApprovalsPage"));
+const AnalyticsPage = lazy(() => import("@/features/analytics/AnalyticsPage"));
+const UsersPage = lazy(() => import("@/features/admin/UsersPage"));
+const CompaniesAdminPage = lazy(() => import("@/features/admin/CompaniesAdminPage"));
+const CompanyAdminPage = lazy(() => import("@/features/admin/CompanyAdminPage"));
+const OutboxPage = lazy(() => import("@/features/admin/OutboxPage"));
+
+function Lazy() {
+  return (
+    <Suspense fallback={<LoadingState />}>
+      <Outlet />
+    </Suspense>
+  );
+}
+
+export const routes: RouteObject[] = [
+  {
+    errorElement: <RouteError />,
+    element: <Lazy />,
+    children: [
+      { path: "/login", element: <LoginPage /> },
+      { path: "/set-password", element: <SetPasswordPage /> },
+      { path: "/forgot-password", element: <ForgotPasswordPage /> },
+      { path: "/unsubscribe/:token", element: <UnsubscribePage /> },
+      {
+        element: <RequireAuth />,
+        children: [
+          {
+            element: <AppLayout />,
+            children: [
+              { index: true, element: <Home /> },
+              { path: "/companies/:companyId", element: <CompanyPage /> },
+              {
+                element: <RequireRole roles={["coach"]} />,
+                children: [{ path: "/approvals", element: <ApprovalsPage /> }],
+              },
+              {
+                element: <RequireRole roles={["coach", "admin"]} />,
+                children: [{ path: "/analytics", element: <AnalyticsPage /> }],
+              },
+              {
+                element: <RequireRole roles={["admin"]} />,
+                children: [
+                  { path: "/admin/users", element: <UsersPage /> },
+                  { path: "/admin/companies", element: <CompaniesAdminPage /> },
+                  { path: "/admin/companies/:companyId", element: <CompanyAdminPage /> },
+                  { path: "/admin/outbox", element: <OutboxPage /> },
+                ],
+              },
+              { path: "*", element: <NotFound /> },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+];
+
+export const router = createBrowserRouter(routes);

@@ -1,0 +1,153 @@
+import { Anchor, Button, Group, Modal, Stack, Table, TextInput, Textarea } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { useDebouncedValue } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { useEffect, useState } from "react";
+import { Link } from "react-router";
+import { MilestoneBadge } from "@/components/Badges";
+import { FormError } from "@/components/FormError";
+import { PageHeader } from "@/components/PageHeader";
+import { PaginationBar } from "@/components/PaginationBar";
+import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { shortDate } from "@/lib/format";
+import { fieldErrors } from "@/lib/errors";
+import type { Company } from "@/lib/types";
+import { useCompanies } from "../company/api";
+import { useSaveCompany } from "./api";
+
+export function CompanyFormModal({ company, opened, onClose }: { company: Company | null; opened: boolean; onClose: () => void }) {
+  const save = useSaveCompany();
+  const form = useForm({
+    initialValues: { name: "", description: "", joined_at: "" },
+    validate: { name: (v) => (v.trim() ? null : "Enter a name") },
+  });
+  const { setValues } = form;
+  const { reset } = save;
+  useEffect(() => {
+    if (opened) {
+      reset();
+      setValues({
+        name: company?.name ?? "",
+        description: company?.description ?? "",
+        joined_at: company?.joined_at?.slice(0, 10) ?? "",
+      });
+    }
+  }, [opened, company, setValues, reset]);
+  const server = fieldErrors(save.error);
+  return (
+    <Modal opened={opened} onClose={onClose} title={company ? `Edit ${company.name}` : "New company"} centered>
+      <form
+        noValidate
+        onSubmit={form.onSubmit((v) =>
+          save.mutate(
+            {
+              id: company?.id,
+              name: v.name.trim(),
+              description: v.description.trim(),
+              joined_at: v.joined_at ? new Date(`${v.joined_at}T00:00:00Z`).toISOString() : undefined,
+            },
+            {
+              onSuccess: (c) => {
+                notifications.show({ message: `${c.name} saved`, color: "green" });
+                onClose();
+              },
+            },
+          ),
+        )}
+      >
+        <Stack>
+          <FormError error={save.error} />
+          <TextInput label="Company name" required {...form.getInputProps("name")} error={form.errors.name ?? server.name} />
+          <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
+          <TextInput label="Joined the programme on" type="date" {...form.getInputProps("joined_at")} error={server.joined_at} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              Save company
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export default function CompaniesAdminPage() {
+  const [page, setPage] = useState(1);
+  const [q, setQ] = useState("");
+  const [debounced] = useDebouncedValue(q, 300);
+  const [editing, setEditing] = useState<Company | null>(null);
+  const [opened, setOpened] = useState(false);
+  const companies = useCompanies({ page, page_size: 25, q: debounced || undefined });
+  const open = (c: Company | null) => {
+    setEditing(c);
+    setOpened(true);
+  };
+  return (
+    <>
+      <PageHeader title="Companies" description="Create companies, edit them, and assign coaches and members." actions={<Button onClick={() => open(null)}>New company</Button>} />
+      <TextInput
+        aria-label="Search companies"
+        placeholder="Search companies"
+        value={q}
+        onChange={(e) => {
+          setQ(e.currentTarget.value);
+          setPage(1);
+        }}
+        mb="md"
+        w={{ base: "100%", xs: 300 }}
+      />
+      <QueryBoundary query={companies} loadingLabel="Loading companies…">
+        {(data) =>
+          data.items.length === 0 ? (
+            <EmptyState title="No companies yet">Create the first one with “New company”.</EmptyState>
+          ) : (
+            <>
+              <Table.ScrollContainer minWidth={560}>
+                <Table striped highlightOnHover>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>Name</Table.Th>
+                      <Table.Th>Current milestone</Table.Th>
+                      <Table.Th>Joined</Table.Th>
+                      <Table.Th>Actions</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {data.items.map((c) => (
+                      <Table.Tr key={c.id}>
+                        <Table.Td>
+                          <Anchor component={Link} to={`/companies/${c.id}`}>
+                            {c.name}
+                          </Anchor>
+                        </Table.Td>
+                        <Table.Td>
+                          <MilestoneBadge milestone={c.current_milestone} />
+                        </Table.Td>
+                        <Table.Td>{shortDate(c.joined_at)}</Table.Td>
+                        <Table.Td>
+                          <Group gap="xs" wrap="nowrap">
+                            <Button size="xs" variant="light" onClick={() => open(c)} aria-label={`Edit ${c.name}`}>
+                              Edit
+                            </Button>
+                            <Button size="xs" variant="subtle" component={Link} to={`/admin/companies/${c.id}`} aria-label={`People for ${c.name}`}>
+                              People
+                            </Button>
+                          </Group>
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </Table.ScrollContainer>
+              <PaginationBar info={data.pagination} page={page} onChange={setPage} label="Company pages" />
+            </>
+          )
+        }
+      </QueryBoundary>
+      <CompanyFormModal company={editing} opened={opened} onClose={() => setOpened(false)} />
+    </>
+  );
+}

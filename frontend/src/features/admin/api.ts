@@ -1,0 +1,104 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap, unwrapPage } from "@/lib/api";
+import type { Role } from "@/lib/types";
+import { companyKeys } from "../company/api";
+
+export const adminKeys = {
+  users: (params: object) => ["users", params] as const,
+  outbox: (params: object) => ["outbox", params] as const,
+};
+
+export function useUsers(params: { page?: number; page_size?: number; role?: Role; q?: string } = {}) {
+  return useQuery({
+    queryKey: adminKeys.users(params),
+    queryFn: () => unwrapPage(api.GET("/api/v1/users", { params: { query: params } })),
+  });
+}
+
+export function useCreateUser() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { email: string; name: string; role: Role; password?: string }) =>
+      unwrap(api.POST("/api/v1/users", { body })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["users"] }),
+  });
+}
+
+export function usePatchUser() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: { id: number; name?: string; role?: Role; active?: boolean }) =>
+      unwrap(api.PATCH("/api/v1/users/{user_id}", { params: { path: { user_id: id } }, body })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["users"] }),
+  });
+}
+
+export function useSaveCompany() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: { id?: number; name: string; description?: string; joined_at?: string }) =>
+      id == null
+        ? unwrap(api.POST("/api/v1/companies", { body }))
+        : unwrap(api.PATCH("/api/v1/companies/{company_id}", { params: { path: { company_id: id } }, body })),
+    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: companyKeys.all }), qc.invalidateQueries({ queryKey: ["portfolio"] })]),
+  });
+}
+
+export function useAssignment(companyId: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ kind, userId, assign }: { kind: "coaches" | "members"; userId: number; assign: boolean }) => {
+      const init = { params: { path: { company_id: companyId, user_id: userId } } };
+      if (kind === "coaches")
+        return assign
+          ? unwrap(api.PUT("/api/v1/companies/{company_id}/coaches/{user_id}", init))
+          : unwrap(api.DELETE("/api/v1/companies/{company_id}/coaches/{user_id}", init));
+      return assign
+        ? unwrap(api.PUT("/api/v1/companies/{company_id}/members/{user_id}", init))
+        : unwrap(api.DELETE("/api/v1/companies/{company_id}/members/{user_id}", init));
+    },
+    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: ["users"] }), qc.invalidateQueries({ queryKey: companyKeys.detail(companyId) })]),
+  });
+}
+
+export function useStakeholders(companyId: number) {
+  return useQuery({
+    queryKey: companyKeys.stakeholders(companyId),
+    queryFn: () =>
+      unwrap(api.GET("/api/v1/companies/{company_id}/stakeholders", { params: { path: { company_id: companyId } } })),
+  });
+}
+
+export function useAddStakeholder(companyId: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { email: string; name?: string }) =>
+      unwrap(api.POST("/api/v1/companies/{company_id}/stakeholders", { params: { path: { company_id: companyId } }, body })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: companyKeys.stakeholders(companyId) }),
+  });
+}
+
+export function useRemoveStakeholder(companyId: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) =>
+      unwrap(api.DELETE("/api/v1/stakeholders/{stakeholder_id}", { params: { path: { stakeholder_id: id } } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: companyKeys.stakeholders(companyId) }),
+  });
+}
+
+export function useOutbox(params: { status?: "pending" | "sent" | "failed"; page?: number; page_size?: number }) {
+  return useQuery({
+    queryKey: adminKeys.outbox(params),
+    queryFn: () => unwrapPage(api.GET("/api/v1/admin/outbox", { params: { query: params } })),
+  });
+}
+
+export function useRequeue() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) =>
+      unwrap(api.POST("/api/v1/admin/outbox/{message_id}/requeue", { params: { path: { message_id: id } } })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ["outbox"] }),
+  });
+}

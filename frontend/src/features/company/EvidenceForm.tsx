@@ -1,0 +1,115 @@
+import { Button, Group, NumberInput, SegmentedControl, Select, Stack, TextInput, Textarea } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { notifications } from "@mantine/notifications";
+import { FormError } from "@/components/FormError";
+import { fieldErrors } from "@/lib/errors";
+import type { EvidenceCreate, MilestoneStatus } from "@/lib/types";
+import { useCreateEvidence } from "./api";
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+export function EvidenceForm({ companyId, status }: { companyId: number; status: MilestoneStatus }) {
+  const create = useCreateEvidence(companyId, status.milestone);
+  const form = useForm({
+    initialValues: {
+      evidence_type: "link" as "link" | "metric",
+      title: "",
+      description: "",
+      url: "",
+      metric_value: "" as number | string,
+      metric_unit: "",
+      criterion: null as string | null,
+    },
+    validate: {
+      title: (v) => (v.trim() ? null : "Enter a title"),
+      url: (v, values) =>
+        values.evidence_type === "link" && !isHttpUrl(v.trim()) ? "Enter an http or https address" : null,
+      metric_value: (v, values) =>
+        values.evidence_type === "metric" && (v === "" || Number.isNaN(Number(v))) ? "Enter a number" : null,
+      metric_unit: (v, values) => (values.evidence_type === "metric" && !v.trim() ? "Enter a unit" : null),
+    },
+  });
+  const server = fieldErrors(create.error);
+
+  const submit = form.onSubmit((v) => {
+    const body: EvidenceCreate = { evidence_type: v.evidence_type, title: v.title.trim() };
+    if (v.description.trim()) body.description = v.description.trim();
+    if (v.criterion) body.criterion = v.criterion;
+    if (v.evidence_type === "link") body.url = v.url.trim();
+    else {
+      body.metric_value = Number(v.metric_value);
+      body.metric_unit = v.metric_unit.trim();
+    }
+    create.mutate(body, {
+      onSuccess: () => {
+        notifications.show({ message: `Added “${body.title}”`, color: "green" });
+        form.reset();
+        form.setFieldValue("evidence_type", v.evidence_type);
+      },
+    });
+  });
+
+  const isLink = form.values.evidence_type === "link";
+  return (
+    <form onSubmit={submit} noValidate aria-label="Add a link or metric">
+      <Stack gap="sm">
+        <SegmentedControl
+          aria-label="Evidence type"
+          data={[
+            { value: "link", label: "Link" },
+            { value: "metric", label: "Metric" },
+          ]}
+          {...form.getInputProps("evidence_type")}
+        />
+        <FormError error={create.error} />
+        <TextInput label="Title" required {...form.getInputProps("title")} error={form.errors.title ?? server.title} />
+        {isLink ? (
+          <TextInput
+            label="URL"
+            type="url"
+            placeholder="https://"
+            required
+            {...form.getInputProps("url")}
+            error={form.errors.url ?? server.url}
+          />
+        ) : (
+          <Group grow align="flex-start">
+            <NumberInput
+              label="Value"
+              required
+              {...form.getInputProps("metric_value")}
+              error={form.errors.metric_value ?? server.metric_value}
+            />
+            <TextInput
+              label="Unit"
+              placeholder="customers, EUR, %"
+              required
+              {...form.getInputProps("metric_unit")}
+              error={form.errors.metric_unit ?? server.metric_unit}
+            />
+          </Group>
+        )}
+        <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
+        <Select
+          label="Criterion"
+          placeholder="Not linked to a criterion"
+          data={status.criteria.map((c) => ({ value: c.key, label: c.text }))}
+          clearable
+          {...form.getInputProps("criterion")}
+        />
+        <Group justify="flex-end">
+          <Button type="submit" loading={create.isPending}>
+            {isLink ? "Add link" : "Add metric"}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,83 @@
+import { Badge, Button, Card, Grid, Group, Stack, Tabs, Text, Title } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { QueryBoundary } from "@/components/QueryState";
+import { useViewer } from "@/features/auth/api";
+import { days, shortDate } from "@/lib/format";
+import { can } from "@/lib/permissions";
+import type { MilestoneStatus } from "@/lib/types";
+import { useEvidence } from "./api";
+import { CriteriaChecklist } from "./CriteriaChecklist";
+import { EvidenceForm } from "./EvidenceForm";
+import { EvidenceList } from "./EvidenceList";
+import { EvidenceUpload } from "./EvidenceUpload";
+import { ToggleDialog } from "./ToggleDialog";
+
+export function MilestoneDetail({ companyId, status }: { companyId: number; status: MilestoneStatus }) {
+  const me = useViewer();
+  const evidence = useEvidence(companyId, status.milestone);
+  const [dialogOpen, dialog] = useDisclosure(false);
+  const mayToggle = can.toggleMilestone(me, companyId);
+  const mayManageEvidence = can.manageEvidence(me, companyId);
+
+  return (
+    <Stack>
+      <Card>
+        <Group justify="space-between" align="flex-start" wrap="wrap">
+          <Stack gap={4}>
+            <Group gap="xs">
+              <Title order={2} size="h3">
+                {status.title}
+              </Title>
+              <Badge color={status.achieved ? "green" : status.state === "current" ? "blue" : "gray"}>
+                {status.achieved ? "Achieved" : status.state === "current" ? "In progress" : "Upcoming"}
+              </Badge>
+            </Group>
+            <Text size="sm" c="dimmed">
+              Started {shortDate(status.started_at)} · Achieved {shortDate(status.achieved_at)} ·{" "}
+              {days(status.metrics.days_in_milestone)} in milestone
+            </Text>
+          </Stack>
+          {mayToggle && (
+            <Button color={status.achieved ? "red" : "green"} variant={status.achieved ? "outline" : "filled"} onClick={dialog.open}>
+              {status.achieved ? "Revert milestone…" : "Mark as achieved…"}
+            </Button>
+          )}
+        </Group>
+      </Card>
+      <QueryBoundary query={evidence} loadingLabel="Loading evidence…">
+        {(items) => (
+          <Grid gutter="md">
+            <Grid.Col span={{ base: 12, md: 5 }}>
+              <CriteriaChecklist status={status} evidence={items} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, md: 7 }}>
+              <Card>
+                <Title order={3} size="h4" mb="sm">
+                  Evidence ({items.length})
+                </Title>
+                <EvidenceList companyId={companyId} status={status} evidence={items} canManage={mayManageEvidence} />
+                {mayManageEvidence && (
+                  <Tabs defaultValue="upload" mt="md" keepMounted={false}>
+                    <Tabs.List>
+                      <Tabs.Tab value="upload">Upload document</Tabs.Tab>
+                      <Tabs.Tab value="other">Link or metric</Tabs.Tab>
+                    </Tabs.List>
+                    <Tabs.Panel value="upload" pt="sm">
+                      <EvidenceUpload companyId={companyId} status={status} />
+                    </Tabs.Panel>
+                    <Tabs.Panel value="other" pt="sm">
+                      <EvidenceForm companyId={companyId} status={status} />
+                    </Tabs.Panel>
+                  </Tabs>
+                )}
+              </Card>
+            </Grid.Col>
+          </Grid>
+        )}
+      </QueryBoundary>
+      {mayToggle && (
+        <ToggleDialog companyId={companyId} status={status} opened={dialogOpen} onClose={dialog.close} />
+      )}
+    </Stack>
+  );
+}

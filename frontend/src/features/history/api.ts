@@ -1,0 +1,15 @@
+import { useQuery } from "@tanstack/react-query";
+import { api, unwrapPage } from "@/lib/api";
+import type { MilestoneKey } from "@/lib/types";
+
+export function useHistory(companyId: number, filters: { milestone?: MilestoneKey; page?: number; page_size?: number }) {
+  return useQuery({
+    queryKey: ["companies", companyId, "history", filters],
+    queryFn: () =>
+      unwrapPage(
+        api.GET("/api/v1/companies/{company_id}/history", {
+          params: { path: { company_id: companyId }, query: filters },
+        }),
+      ),
+  });
+}

@@ -1,0 +1,250 @@
+import { Button, Card, Collapse, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { useDisclosure } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { StatusBadge } from "@/components/Badges";
+import { CommentDialog } from "@/components/CommentDialog";
+import { FormError } from "@/components/FormError";
+import { PaginationBar } from "@/components/PaginationBar";
+import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { RelativeTime } from "@/components/RelativeTime";
+import { useViewer } from "@/features/auth/api";
+import { errorMessage } from "@/lib/errors";
+import { MILESTONE_OPTIONS, milestoneTitle } from "@/lib/milestones";
+import { can } from "@/lib/permissions";
+import type { MilestoneKey, Task, TaskStatus } from "@/lib/types";
+import { type TaskAction, useCreateTask, useTaskAction, useTasks } from "./api";
+
+const DONE: Record<TaskAction, string> = {
+  submit: "submitted for approval",
+  approve: "approved",
+  reject: "returned to open",
+  cancel: "cancelled",
+};
+
+const STATUS_FILTERS = [
+  { value: "all", label: "All" },
+  { value: "open", label: "Open" },
+  { value: "submitted", label: "Submitted" },
+  { value: "approved", label: "Approved" },
+  { value: "cancelled", label: "Cancelled" },
+];
+
+function CreateTaskForm({ companyId, milestone, onDone }: { companyId: number; milestone: MilestoneKey; onDone: () => void }) {
+  const create = useCreateTask(companyId);
+  const form = useForm({
+    initialValues: { title: "", description: "", milestone: milestone as string },
+    validate: { title: (v) => (v.trim() ? null : "Enter a title") },
+  });
+  return (
+    <form
+      noValidate
+      aria-label="New task"
+      onSubmit={form.onSubmit((v) =>
+        create.mutate(
+          { title: v.title.trim(), description: v.description.trim() || undefined, milestone: v.milestone as MilestoneKey },
+          {
+            onSuccess: () => {
+              notifications.show({ message: "Task created", color: "green" });
+              form.reset();
+              onDone();
+            },
+          },
+        ),
+      )}
+    >
+      <Stack gap="sm">
+        <FormError error={create.error} />
+        <TextInput label="Task title" required {...form.getInputProps("title")} />
+        <Textarea label="Task description" autosize minRows={2} {...form.getInputProps("description")} />
+        <Select label="Milestone" data={MILESTONE_OPTIONS} allowDeselect={false} {...form.getInputProps("milestone")} />
+        <Group justify="flex-end">
+          <Button type="submit" loading={create.isPending}>
+            Create task
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export function TaskRow({
+  task,
+  companyId,
+  onAction,
+  busy,
+}: {
+  task: Task;
+  companyId: number;
+  onAction: (task: Task, action: TaskAction) => void;
+  busy: boolean;
+}) {
+  const me = useViewer();
+  const reviewer = can.reviewTasks(me, companyId);
+  return (
+    <Paper component="li" withBorder p="sm">
+      <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
+        <Stack gap={4} style={{ minWidth: 0, flex: 1 }}>
+          <Group gap="xs">
+            <Text fw={500}>{task.title}</Text>
+            <StatusBadge status={task.status} />
+          </Group>
+          {task.description && (
+            <Text size="sm" c="dimmed">
+              {task.description}
+            </Text>
+          )}
+          <Text size="xs" c="dimmed">
+            {milestoneTitle(task.milestone)} · created <RelativeTime value={task.created_at} />
+            {task.submitted_at && task.status === "submitted" && (
+              <>
+                {" "}· submitted <RelativeTime value={task.submitted_at} />
+              </>
+            )}
+            {task.completed_at && (
+              <>
+                {" "}· completed <RelativeTime value={task.completed_at} />
+              </>
+            )}
+          </Text>
+          {task.review_comment && task.status === "open" && (
+            <Text size="xs" c="red.8">
+              Returned by coach: {task.review_comment}
+            </Text>
+          )}
+        </Stack>
+        <Group gap="xs">
+          {task.status === "open" && can.submitTask(me, companyId) && (
+            <Button size="xs" variant="light" disabled={busy} onClick={() => onAction(task, "submit")} aria-label={`Submit task ${task.title} for approval`}>
+              Submit for approval
+            </Button>
+          )}
+          {task.status === "submitted" && reviewer && (
+            <>
+              <Button size="xs" color="green" disabled={busy} onClick={() => onAction(task, "approve")} aria-label={`Approve task ${task.title}`}>
+                Approve
+              </Button>
+              <Button size="xs" color="red" variant="light" disabled={busy} onClick={() => onAction(task, "reject")} aria-label={`Reject task ${task.title}`}>
+                Reject
+              </Button>
+            </>
+          )}
+          {(task.status === "open" || task.status === "submitted") && can.cancelTask(me, companyId) && (
+            <Button size="xs" color="gray" variant="subtle" disabled={busy} onClick={() => onAction(task, "cancel")} aria-label={`Cancel task ${task.title}`}>
+              Cancel task
+            </Button>
+          )}
+        </Group>
+      </Group>
+    </Paper>
+  );
+}
+
+export function TasksPanel({ companyId, milestone }: { companyId: number; milestone: MilestoneKey }) {
+  const me = useViewer();
+  const [status, setStatus] = useState("all");
+  const [onlyMilestone, setOnlyMilestone] = useState(true);
+  const [page, setPage] = useState(1);
+  const [creating, { toggle: toggleCreate, close: closeCreate }] = useDisclosure(false);
+  const [rejecting, setRejecting] = useState<Task | null>(null);
+  const tasks = useTasks(companyId, {
+    status: status === "all" ? undefined : (status as TaskStatus),
+    milestone: onlyMilestone ? milestone : undefined,
+    page,
+    page_size: 20,
+  });
+  const action = useTaskAction(companyId);
+
+  const run = (task: Task, act: TaskAction, comment?: string) => {
+    if (act === "reject" && comment === undefined) {
+      action.reset();
+      setRejecting(task);
+      return;
+    }
+    action.mutate(
+      { taskId: task.id, action: act, comment },
+      {
+        onSuccess: () => {
+          notifications.show({ message: `Task “${task.title}” ${DONE[act]}`, color: "green" });
+          setRejecting(null);
+        },
+        onError: (e) => {
+          if (act !== "reject") notifications.show({ title: "Task not changed", message: errorMessage(e), color: "red" });
+        },
+      },
+    );
+  };
+
+  return (
+    <Card>
+      <Group justify="space-between" mb="sm" wrap="wrap">
+        <Title order={3} size="h4">
+          Tasks
+        </Title>
+        {can.createTask(me, companyId) && (
+          <Button size="xs" onClick={toggleCreate} aria-expanded={creating}>
+            {creating ? "Close form" : "New task"}
+          </Button>
+        )}
+      </Group>
+      <Collapse in={creating}>
+        <Paper withBorder p="sm" mb="sm">
+          <CreateTaskForm companyId={companyId} milestone={milestone} onDone={closeCreate} />
+        </Paper>
+      </Collapse>
+      <Group mb="sm" gap="sm" wrap="wrap">
+        <SegmentedControl
+          size="xs"
+          aria-label="Task status"
+          data={STATUS_FILTERS}
+          value={status}
+          onChange={(v) => {
+            setStatus(v);
+            setPage(1);
+          }}
+        />
+        <SegmentedControl
+          size="xs"
+          aria-label="Task milestone"
+          data={[
+            { value: "this", label: milestoneTitle(milestone) },
+            { value: "all", label: "All milestones" },
+          ]}
+          value={onlyMilestone ? "this" : "all"}
+          onChange={(v) => {
+            setOnlyMilestone(v === "this");
+            setPage(1);
+          }}
+        />
+      </Group>
+      <QueryBoundary query={tasks} loadingLabel="Loading tasks…">
+        {(data) =>
+          data.items.length === 0 ? (
+            <EmptyState title="No tasks here">Tasks for this filter will show up here.</EmptyState>
+          ) : (
+            <>
+              <Stack gap="xs" component="ul" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Tasks">
+                {data.items.map((t) => (
+                  <TaskRow key={t.id} task={t} companyId={companyId} onAction={run} busy={action.isPending} />
+                ))}
+              </Stack>
+              <PaginationBar info={data.pagination} page={page} onChange={setPage} label="Task pages" />
+            </>
+          )
+        }
+      </QueryBoundary>
+      <CommentDialog
+        opened={rejecting !== null}
+        title={`Reject “${rejecting?.title ?? ""}”`}
+        label="What still needs doing?"
+        confirmLabel="Reject task"
+        required
+        error={action.error}
+        loading={action.isPending}
+        onClose={() => setRejecting(null)}
+        onConfirm={(comment) => rejecting && run(rejecting, "reject", comment)}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,63 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap, unwrapPage } from "@/lib/api";
+import type { MilestoneKey, TaskStatus } from "@/lib/types";
+import { invalidateCompany } from "../company/api";
+
+export interface TaskFilters {
+  milestone?: MilestoneKey;
+  status?: TaskStatus;
+  page?: number;
+  page_size?: number;
+}
+
+export const taskKeys = {
+  list: (companyId: number, filters: TaskFilters = {}) => ["companies", companyId, "tasks", filters] as const,
+};
+
+export function useTasks(companyId: number, filters: TaskFilters = {}) {
+  return useQuery({
+    queryKey: taskKeys.list(companyId, filters),
+    queryFn: () =>
+      unwrapPage(
+        api.GET("/api/v1/companies/{company_id}/tasks", {
+          params: { path: { company_id: companyId }, query: filters },
+        }),
+      ),
+  });
+}
+
+export function useCreateTask(companyId: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { title: string; description?: string; milestone?: MilestoneKey }) =>
+      unwrap(
+        api.POST("/api/v1/companies/{company_id}/tasks", {
+          params: { path: { company_id: companyId } },
+          body,
+        }),
+      ),
+    onSuccess: () => invalidateCompany(qc, companyId),
+  });
+}
+
+export type TaskAction = "submit" | "approve" | "reject" | "cancel";
+
+export function useTaskAction(companyId: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ taskId, action, comment }: { taskId: number; action: TaskAction; comment?: string }) => {
+      const init = { params: { path: { task_id: taskId } }, body: comment ? { comment } : {} };
+      switch (action) {
+        case "submit":
+          return unwrap(api.POST("/api/v1/tasks/{task_id}/submit", init));
+        case "approve":
+          return unwrap(api.POST("/api/v1/tasks/{task_id}/approve", init));
+        case "reject":
+          return unwrap(api.POST("/api/v1/tasks/{task_id}/reject", init));
+        case "cancel":
+          return unwrap(api.POST("/api/v1/tasks/{task_id}/cancel", init));
+      }
+    },
+    onSuccess: () => invalidateCompany(qc, companyId),
+  });
+}

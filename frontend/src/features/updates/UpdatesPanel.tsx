@@ -1,0 +1,219 @@
+import { Button, Card, Group, Paper, SegmentedControl, Select, Stack, Text, Textarea, Title } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { notifications } from "@mantine/notifications";
+import { useState } from "react";
+import { StatusBadge } from "@/components/Badges";
+import { CommentDialog } from "@/components/CommentDialog";
+import { FormError } from "@/components/FormError";
+import { PaginationBar } from "@/components/PaginationBar";
+import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { RelativeTime } from "@/components/RelativeTime";
+import { useViewer } from "@/features/auth/api";
+import { useTasks } from "@/features/tasks/api";
+import { errorMessage } from "@/lib/errors";
+import { milestoneTitle } from "@/lib/milestones";
+import { can } from "@/lib/permissions";
+import type { MilestoneKey, Update, UpdateStatus } from "@/lib/types";
+import { useCreateUpdate, useReviewUpdate, useUpdates } from "./api";
+
+function PostUpdateForm({ companyId, milestone }: { companyId: number; milestone: MilestoneKey }) {
+  const create = useCreateUpdate(companyId);
+  const tasks = useTasks(companyId, { milestone, page_size: 100 });
+  const form = useForm({
+    initialValues: { body: "", task: null as string | null },
+    validate: { body: (v) => (v.trim() ? null : "Write what happened") },
+  });
+  const taskOptions = (tasks.data?.items ?? [])
+    .filter((t) => t.status === "open" || t.status === "submitted")
+    .map((t) => ({ value: String(t.id), label: t.title }));
+  return (
+    <form
+      noValidate
+      aria-label="Post a progress update"
+      onSubmit={form.onSubmit((v) =>
+        create.mutate(
+          { body: v.body.trim(), milestone, task_id: v.task ? Number(v.task) : undefined },
+          {
+            onSuccess: () => {
+              notifications.show({ message: "Update posted; a coach will review it", color: "green" });
+              form.reset();
+            },
+          },
+        ),
+      )}
+    >
+      <Stack gap="sm">
+        <FormError error={create.error} />
+        <Textarea
+          label={`Progress update for ${milestoneTitle(milestone)}`}
+          placeholder="What did you achieve, learn or decide?"
+          required
+          autosize
+          minRows={3}
+          {...form.getInputProps("body")}
+        />
+        {taskOptions.length > 0 && (
+          <Select label="Related task" placeholder="None" data={taskOptions} clearable {...form.getInputProps("task")} />
+        )}
+        <Group justify="flex-end">
+          <Button type="submit" loading={create.isPending}>
+            Post update
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export function UpdateRow({
+  update,
+  canReview,
+  busy,
+  onApprove,
+  onReject,
+  companyName,
+}: {
+  update: Update;
+  canReview: boolean;
+  busy: boolean;
+  onApprove: () => void;
+  onReject: () => void;
+  companyName?: string;
+}) {
+  return (
+    <Paper component="li" withBorder p="sm">
+      <Stack gap={6}>
+        <Group justify="space-between" wrap="wrap" gap="xs">
+          <Group gap="xs">
+            <StatusBadge status={update.status} />
+            <Text size="xs" c="dimmed">
+              {companyName ? `${companyName} · ` : ""}
+              {milestoneTitle(update.milestone)} · posted <RelativeTime value={update.created_at} />
+            </Text>
+          </Group>
+          {canReview && update.status === "pending" && (
+            <Group gap="xs">
+              <Button size="xs" color="green" disabled={busy} onClick={onApprove} aria-label={`Approve update from ${update.created_at.slice(0, 10)}`}>
+                Approve
+              </Button>
+              <Button size="xs" color="red" variant="light" disabled={busy} onClick={onReject} aria-label={`Reject update from ${update.created_at.slice(0, 10)}`}>
+                Reject
+              </Button>
+            </Group>
+          )}
+        </Group>
+        <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
+          {update.body}
+        </Text>
+        {update.review_comment && (
+          <Text size="xs" c={update.status === "rejected" ? "red.8" : "dimmed"}>
+            Coach’s comment: {update.review_comment}
+          </Text>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
+export function UpdatesPanel({ companyId, milestone }: { companyId: number; milestone: MilestoneKey }) {
+  const me = useViewer();
+  const [status, setStatus] = useState("all");
+  const [page, setPage] = useState(1);
+  const [rejecting, setRejecting] = useState<Update | null>(null);
+  const updates = useUpdates(companyId, {
+    status: status === "all" ? undefined : (status as UpdateStatus),
+    page,
+    page_size: 20,
+  });
+  const review = useReviewUpdate(companyId);
+  const canReview = can.reviewUpdates(me, companyId);
+
+  const approve = (u: Update) =>
+    review.mutate(
+      { updateId: u.id, approve: true },
+      {
+        onSuccess: () => notifications.show({ message: "Update approved", color: "green" }),
+        onError: (e) => notifications.show({ title: "Not approved", message: errorMessage(e), color: "red" }),
+      },
+    );
+
+  return (
+    <Stack>
+      {can.postUpdate(me, companyId) && (
+        <Card>
+          <PostUpdateForm companyId={companyId} milestone={milestone} />
+        </Card>
+      )}
+      <Card>
+        <Group justify="space-between" mb="sm" wrap="wrap">
+          <Title order={3} size="h4">
+            Progress updates
+          </Title>
+          <SegmentedControl
+            size="xs"
+            aria-label="Update status"
+            data={[
+              { value: "all", label: "All" },
+              { value: "pending", label: "Pending" },
+              { value: "approved", label: "Approved" },
+              { value: "rejected", label: "Rejected" },
+            ]}
+            value={status}
+            onChange={(v) => {
+              setStatus(v);
+              setPage(1);
+            }}
+          />
+        </Group>
+        <QueryBoundary query={updates} loadingLabel="Loading updates…">
+          {(data) =>
+            data.items.length === 0 ? (
+              <EmptyState title="No progress updates yet" />
+            ) : (
+              <>
+                <Stack gap="xs" component="ul" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Progress updates">
+                  {data.items.map((u) => (
+                    <UpdateRow
+                      key={u.id}
+                      update={u}
+                      canReview={canReview}
+                      busy={review.isPending}
+                      onApprove={() => approve(u)}
+                      onReject={() => {
+                        review.reset();
+                        setRejecting(u);
+                      }}
+                    />
+                  ))}
+                </Stack>
+                <PaginationBar info={data.pagination} page={page} onChange={setPage} label="Update pages" />
+              </>
+            )
+          }
+        </QueryBoundary>
+      </Card>
+      <CommentDialog
+        opened={rejecting !== null}
+        title="Reject this update"
+        label="Why is it rejected?"
+        confirmLabel="Reject update"
+        required
+        error={review.error}
+        loading={review.isPending}
+        onClose={() => setRejecting(null)}
+        onConfirm={(comment) =>
+          rejecting &&
+          review.mutate(
+            { updateId: rejecting.id, approve: false, comment },
+            {
+              onSuccess: () => {
+                notifications.show({ message: "Update rejected", color: "green" });
+                setRejecting(null);
+              },
+            },
+          )
+        }
+      />
+    </Stack>
+  );
+}
