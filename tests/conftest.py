@@ -22,6 +22,14 @@ from tests.factories import Factory
 
 PASSWORD = "correct-horse-battery"
 
+# Fixtures of each area live in their own module.
+pytest_plugins = [
+    "tests.fixtures.storage",
+    "tests.fixtures.mail",
+    "tests.fixtures.metrics",
+    "tests.fixtures.deploy",
+]
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", help="run the long load and fault checks")

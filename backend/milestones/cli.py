@@ -73,7 +73,9 @@ def create_user_command(
 
 
 def init_app(app: Flask) -> None:
+    from milestones.notifications.cli import notifications_cli
     from milestones.seeds import seed_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(notifications_cli)

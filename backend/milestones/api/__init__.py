@@ -9,7 +9,31 @@ if TYPE_CHECKING:
 
 
 def register(api: Api) -> None:
-    from milestones.api import auth, companies, health, users
+    from milestones.api import (
+        auth,
+        companies,
+        evidence,
+        health,
+        metrics,
+        milestones,
+        notifications,
+        stakeholders,
+        tasks,
+        updates,
+        users,
+    )
 
-    for module in (auth, users, companies, health):
+    for module in (
+        auth,
+        users,
+        companies,
+        milestones,
+        evidence,
+        tasks,
+        updates,
+        metrics,
+        stakeholders,
+        notifications,
+        health,
+    ):
         api.register_blueprint(module.blp)

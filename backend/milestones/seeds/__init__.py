@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from milestones.seeds.bench import bench_command
 from milestones.seeds.demo import demo_command
 
 
@@ -13,3 +14,4 @@ def seed_cli() -> None:
 
 
 seed_cli.add_command(demo_command)
+seed_cli.add_command(bench_command)

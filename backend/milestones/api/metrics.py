@@ -1,0 +1,7 @@
+"""(being written: see the issue that owns this module)"""
+
+from __future__ import annotations
+
+from milestones.api.pagination import Blueprint
+
+blp = Blueprint("metrics", __name__, url_prefix="/api/v1")
