@@ -74,6 +74,9 @@ def make_app(database_url: str, tmp: Path, **overrides: Any) -> Flask:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "STORAGE_LOCAL_PATH": str(tmp / "uploads"),
         "PUBLIC_BASE_URL": "http://app.test",
+        # Cheap hashes keep the suite fast; production uses the argon2 defaults.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
         **overrides,
     }
     os.environ.setdefault("INSTANCE_PATH", str(tmp / "instance"))

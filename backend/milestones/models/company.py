@@ -33,6 +33,14 @@ class Company(Base):
         "User", secondary="memberships", back_populates="member_companies", viewonly=True
     )
 
+    @property
+    def coach_ids(self) -> list[int]:
+        return sorted(u.id for u in self.coaches)
+
+    @property
+    def member_ids(self) -> list[int]:
+        return sorted(u.id for u in self.members)
+
 
 class CoachAssignment(Base):
     __tablename__ = "coach_assignments"

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from milestones import catalogue
 from milestones.auth.policies import company_scope
@@ -16,7 +17,12 @@ from milestones.timeutil import utcnow
 
 
 def list_companies(viewer: User, q: str | None = None) -> sa.Select[Any]:
-    stmt = sa.select(Company).where(company_scope(viewer)).order_by(Company.name, Company.id)
+    stmt = (
+        sa.select(Company)
+        .where(company_scope(viewer))
+        .options(selectinload(Company.coaches), selectinload(Company.members))
+        .order_by(Company.name, Company.id)
+    )
     if q:
         stmt = stmt.where(sa.func.lower(Company.name).like(f"%{q.lower()}%"))
     return stmt

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from milestones import notifications
 from milestones.auth.passwords import hash_password
@@ -16,7 +17,11 @@ from milestones.models import CoachAssignment, Membership, Role, User
 def list_users(
     role: str | None = None, q: str | None = None, active: bool | None = None
 ) -> sa.Select[Any]:
-    stmt = sa.select(User).order_by(User.name, User.id)
+    stmt = (
+        sa.select(User)
+        .options(selectinload(User.coached_companies), selectinload(User.member_companies))
+        .order_by(User.name, User.id)
+    )
     if role:
         stmt = stmt.where(User.role == Role(role))
     if active is not None:
