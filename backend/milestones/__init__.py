@@ -40,4 +40,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
     cli.init_app(app)
+
+    hops = int(app.config.get("TRUST_PROXY_HOPS") or 0)
+    if hops > 0:
+        # Behind nginx (and maybe a load balancer): take client address, scheme and host
+        # from the last `hops` X-Forwarded-* values only; a client cannot forge the rest.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
     return app

@@ -1,57 +1,89 @@
-"""Logging: readable lines in development, one JSON object per line in production."""
+"""Logging: readable lines in development, one JSON object per line in production.
+
+Every line written while a request is handled carries its request id: the one nginx sent
+in `X-Request-ID` (so the proxy's access log, gunicorn's and the app's lines join up), or a
+fresh one. The id is echoed in the response's `X-Request-ID` header.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import uuid
+from datetime import UTC, datetime
+from typing import Any
 
-from flask import Flask, g, has_request_context, request
-from flask.typing import ResponseReturnValue
+from flask import Flask, Response, g, has_request_context, request
+
+# What a forwarded request id may look like (nginx's $request_id is 32 hex digits).
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+# LogRecord attributes that are not "extra" fields given by the caller.
+_STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
+
+
+def current_request_id() -> str:
+    return str(g.get("request_id", "-")) if has_request_context() else "-"
 
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id", "-") if has_request_context() else "-"
+        record.request_id = current_request_id()
         return True
 
 
 class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message, request id, extras."""
+
     def format(self, record: logging.LogRecord) -> str:
-        payload = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+        payload: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", "-"),
         }
+        if has_request_context():
+            payload["method"] = request.method
+            payload["path"] = request.path
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and not key.startswith("_"):
+                payload[key] = value
         if record.exc_info:
             payload["exc_info"] = self.formatException(record.exc_info)
-        return json.dumps(payload)
+        return json.dumps(payload, default=str)
 
 
-def init_app(app: Flask) -> None:
+def make_handler(log_format: str) -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RequestIdFilter())
-    if app.config["LOG_FORMAT"] == "json":
+    if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(
             logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
         )
-    root = logging.getLogger("milestones")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    root.propagate = False
+    return handler
+
+
+def init_app(app: Flask) -> None:
+    handler = make_handler(app.config["LOG_FORMAT"])
+    # The app's own loggers (milestones.*, which is also app.logger) and the libraries
+    # whose warnings matter in production go through the same handler.
+    for name in ("milestones", "sqlalchemy.pool", "botocore.credentials"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.propagate = False
+    logging.getLogger("milestones").setLevel(logging.INFO)
 
     @app.before_request
     def _request_id() -> None:
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming[:64] if incoming.isprintable() and incoming else uuid.uuid4().hex
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
     @app.after_request
-    def _echo_request_id(response: ResponseReturnValue) -> ResponseReturnValue:
+    def _echo_request_id(response: Response) -> Response:
         if "request_id" in g:
-            response.headers["X-Request-ID"] = g.request_id  # type: ignore[union-attr]
+            response.headers["X-Request-ID"] = g.request_id
         return response

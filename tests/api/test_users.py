@@ -52,7 +52,8 @@ def test_validation_errors_name_the_field(factory, client_for):
         ({**good, "name": "   "}, "name", "Must not be blank."),
         ({**good, "password": "short"}, "password", "Length must be between 10 and 256."),
         ({k: v for k, v in good.items() if k != "email"}, "email", "Missing data"),
-        ({**good, "name": "bad\x00name"}, "name", "control characters"),
+        ({**good, "name": "bad\x07name"}, "name", "control characters"),
+        ({**good, "name": "bad\x00name"}, "name", "NUL characters"),
     ]
     for payload, field, message in cases:
         response = client.post("/users", json=payload)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from milestones.errors import DomainError
+from milestones.schemas.base import ErrorSchema
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +58,14 @@ def error_response(
 class Api(flask_smorest.Api):
     """Every error, ours or the framework's, leaves as {code, status, message, errors?}."""
 
+    ERROR_SCHEMA = ErrorSchema
+
     def _register_error_handlers(self) -> None:
         app: Flask = self._app
         app.register_error_handler(HTTPException, self.handle_http_exception)
         app.register_error_handler(DomainError, handle_domain_error)
         app.register_error_handler(OperationalError, handle_database_down)
+        app.register_error_handler(RecursionError, handle_too_deep)
 
     def handle_http_exception(self, error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
@@ -102,6 +106,11 @@ def _summarise(errors: Any) -> str:
 
 def handle_domain_error(error: DomainError) -> ResponseReturnValue:
     return error_response(error.status, error.message, error.code, error.errors, error.headers)
+
+
+def handle_too_deep(error: RecursionError) -> ResponseReturnValue:
+    # json.loads on a body nested thousands of levels deep raises this, not a ValueError.
+    return error_response(400, "The request body is nested too deeply.", "too_deeply_nested")
 
 
 def handle_database_down(error: DBAPIError) -> ResponseReturnValue:

@@ -1,16 +1,20 @@
-"""Liveness of the API and its database."""
+"""Liveness and readiness of the API: for load balancers and orchestrators."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import sqlalchemy as sa
+from flask import Response, jsonify
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
 from milestones.auth.session import public
 from milestones.extensions import db
 from milestones.schemas.auth import HealthSchema
+
+log = logging.getLogger(__name__)
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Health checks")
 
@@ -24,3 +28,40 @@ class Health(MethodView):
         """200 when the database answers"""
         db.session.execute(sa.text("SELECT 1"))
         return {"status": "ok", "checks": {"database": "ok"}}
+
+
+def _database() -> str:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception as exc:  # any failure means "not ready"; the reason goes to the log
+        log.warning("readiness: database check failed: %s", exc.__class__.__name__)
+        db.session.rollback()
+        return "unavailable"
+    return "ok"
+
+
+def _storage() -> str:
+    try:
+        from milestones import storage
+
+        storage.check()
+    except Exception as exc:  # StorageUnavailable, or a misconfigured backend
+        log.warning("readiness: storage check failed: %s", exc.__class__.__name__)
+        return "unavailable"
+    return "ok"
+
+
+@blp.route("/readyz")
+@public
+class Ready(MethodView):
+    @blp.response(200, HealthSchema)
+    @blp.alt_response(503, schema=HealthSchema, description="The database or the storage is down")
+    def get(self) -> Response:
+        """200 when the database and the file storage both answer; 503 names the failing one"""
+        checks = {"database": _database(), "storage": _storage()}
+        ready = all(value == "ok" for value in checks.values())
+        response = jsonify({"status": "ok" if ready else "unavailable", "checks": checks})
+        response.status_code = 200 if ready else 503
+        if not ready:
+            response.headers["Retry-After"] = "5"
+        return response

@@ -1,10 +1,68 @@
-"""`milestones notifications ...` (being written: notifications issue)."""
+"""`milestones notifications deliver [--once]`: the outbox worker."""
 
 from __future__ import annotations
 
+import logging
+import signal
+import time
+from collections.abc import Callable
+from types import FrameType
+
 import click
+from flask.cli import with_appcontext
+
+log = logging.getLogger(__name__)
 
 
 @click.group("notifications")
 def notifications_cli() -> None:
     """Deliver queued mail."""
+
+
+@notifications_cli.command("deliver")
+@click.option("--once", is_flag=True, help="One pass over the due messages, then exit.")
+@click.option(
+    "--interval",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds to sleep when nothing is due.",
+)
+@click.option("--batch-size", type=click.IntRange(min=1, max=1000), help="Messages per pass.")
+@with_appcontext
+def deliver_command(once: bool, interval: float, batch_size: int | None) -> None:
+    """Send due messages (several workers may run at once on PostgreSQL)."""
+    from milestones.extensions import db
+    from milestones.notifications import worker
+
+    if once:
+        result = worker.deliver_until_idle(batch_size)
+        click.echo(f"sent {result.sent}, retrying {result.retrying}, failed {result.failed}")
+        return
+
+    stopping = False
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        log.info("signal %s: stopping after this pass", signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info("outbox worker started (interval %ss)", interval)
+    while not stopping:
+        try:
+            result = worker.deliver_once(batch_size)
+        except Exception:  # the database went away: log, wait, try again
+            log.exception("outbox pass failed")
+            db.session.remove()
+            result = worker.PassResult()
+        if result.claimed == 0:
+            _sleep(interval, lambda: stopping)
+    log.info("outbox worker stopped")
+
+
+def _sleep(seconds: float, stopped: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not stopped():
+        time.sleep(min(0.2, seconds))

@@ -11,10 +11,42 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def _refuse_nul(data: Any) -> Any:
+    """NUL can be stored nowhere (PostgreSQL text refuses it): a 422 naming the field, not a 500.
+
+    Runs before any field, so plain fields.String (e-mails, passwords, tokens) are covered too.
+    """
+    if hasattr(data, "items"):
+        bad = {
+            str(key): ["Must not contain NUL characters."]
+            for key, value in data.items()
+            if _has_nul(key) or _has_nul(value)
+        }
+        if bad:
+            raise ValidationError(bad)
+    return data
+
+
+def _has_nul(value: Any, depth: int = 0) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if depth > 20:
+        return False
+    if isinstance(value, dict):
+        return any(_has_nul(k, depth + 1) or _has_nul(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v, depth + 1) for v in value)
+    return False
+
+
 class BodySchema(Schema):
     class Meta:
         unknown = RAISE
         ordered = True
+
+    @pre_load
+    def _no_nul(self, data: Any, **_: Any) -> Any:
+        return _refuse_nul(data)
 
 
 class QuerySchema(Schema):
@@ -22,10 +54,23 @@ class QuerySchema(Schema):
         unknown = RAISE
         ordered = True
 
+    @pre_load
+    def _no_nul(self, data: Any, **_: Any) -> Any:
+        return _refuse_nul(data)
+
 
 class OutSchema(Schema):
     class Meta:
         ordered = True
+
+
+class ErrorSchema(OutSchema):
+    """The one error shape every error response has (documented in the OpenAPI spec)."""
+
+    code = fields.String(required=True, metadata={"description": "Machine-readable error code"})
+    status = fields.Integer(required=True, metadata={"description": "HTTP status"})
+    message = fields.String(required=True, metadata={"description": "What went wrong"})
+    errors = fields.Dict(metadata={"description": "Details per location and field"})
 
 
 class Text(fields.String):

@@ -1,0 +1,58 @@
+"""Stakeholders, the outbox (admin view), unsubscribe and set-password bodies."""
+
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from milestones.models import OutboxStatus
+from milestones.schemas.base import BodySchema, Email, OutSchema, PageQuery, Text
+
+OUTBOX_STATUSES = [s.value for s in OutboxStatus]
+
+
+class StakeholderSchema(OutSchema):
+    id = fields.Integer(dump_only=True)
+    company_id = fields.Integer(dump_only=True)
+    email = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    subscribed = fields.Boolean(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    unsubscribed_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class StakeholderCreateSchema(BodySchema):
+    email = Email(required=True, validate=validate.Length(max=254))
+    name = Text(load_default="", validate=validate.Length(max=200))
+
+
+class OutboxMessageSchema(OutSchema):
+    id = fields.Integer(dump_only=True)
+    kind = fields.String(dump_only=True)
+    recipient = fields.String(dump_only=True)
+    subject = fields.String(dump_only=True)
+    status = fields.String(dump_only=True, metadata={"enum": OUTBOX_STATUSES})
+    attempts = fields.Integer(dump_only=True)
+    last_error = fields.String(dump_only=True, allow_none=True)
+    company_id = fields.Integer(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+    next_attempt_at = fields.DateTime(dump_only=True, allow_none=True)
+    sent_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class OutboxQuerySchema(PageQuery):
+    status = fields.String(validate=validate.OneOf(OUTBOX_STATUSES))
+
+
+class AcceptedSchema(OutSchema):
+    message = fields.String(dump_only=True)
+
+
+class PasswordResetSchema(BodySchema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+
+
+class SetPasswordSchema(BodySchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=10, max=256)
+    )

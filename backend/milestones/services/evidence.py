@@ -1,0 +1,498 @@
+"""Evidence on a milestone: documents (uploaded files), metrics and links.
+
+Documents are streamed in chunks (never whole in memory), checked by content against an
+allow-list, stored under an unguessable key, and only then recorded; if the database
+write fails the stored object is deleted again. Removal is soft and recorded in history.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import logging
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from typing import IO, Any
+
+import puremagic
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import joinedload
+
+from milestones import catalogue
+from milestones.auth.policies import Action, authorize, visible_company
+from milestones.errors import (
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    Unprocessable,
+    UnsupportedMediaType,
+)
+from milestones.extensions import db
+from milestones.models import (
+    Attachment,
+    Company,
+    Evidence,
+    EvidenceType,
+    HistoryEvent,
+    HistoryEventType,
+    MilestoneStatus,
+    User,
+)
+from milestones.services.milestones import milestone_key
+from milestones.storage import PRESIGNED_TTL_SECONDS, get_storage, new_key
+from milestones.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+CHUNK = 64 * 1024
+SPOOL_MEMORY = 1024 * 1024  # beyond this an upload copy goes to a temporary file
+
+# --- file types -------------------------------------------------------------------------
+
+PDF, PNG, JPEG, GIF, WEBP = "pdf", "png", "jpeg", "gif", "webp"
+TEXT, OLE, DOCX, XLSX, PPTX = "text", "ole", "docx", "xlsx", "pptx"
+
+# extension -> (content kind it must have, content type served)
+EXTENSIONS: dict[str, tuple[str, str]] = {
+    "pdf": (PDF, "application/pdf"),
+    "png": (PNG, "image/png"),
+    "jpg": (JPEG, "image/jpeg"),
+    "jpeg": (JPEG, "image/jpeg"),
+    "gif": (GIF, "image/gif"),
+    "webp": (WEBP, "image/webp"),
+    "txt": (TEXT, "text/plain; charset=utf-8"),
+    "csv": (TEXT, "text/csv; charset=utf-8"),
+    "md": (TEXT, "text/markdown; charset=utf-8"),
+    "markdown": (TEXT, "text/markdown; charset=utf-8"),
+    "doc": (OLE, "application/msword"),
+    "xls": (OLE, "application/vnd.ms-excel"),
+    "ppt": (OLE, "application/vnd.ms-powerpoint"),
+    "docx": (DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": (XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pptx": (PPTX, "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+}
+# the extension given to a file whose name has none
+DEFAULT_EXTENSION = {
+    PDF: "pdf",
+    PNG: "png",
+    JPEG: "jpg",
+    GIF: "gif",
+    WEBP: "webp",
+    TEXT: "txt",
+    DOCX: "docx",
+    XLSX: "xlsx",
+    PPTX: "pptx",
+}
+ALLOWED_NAMES = "pdf, png, jpeg, gif, webp, txt, csv, md, doc/docx, xls/xlsx, ppt/pptx"
+_OOXML = {
+    DOCX: ("word/", "wordprocessingml.document.main+xml"),
+    XLSX: ("xl/", "spreadsheetml.sheet.main+xml"),
+    PPTX: ("ppt/", "presentationml.presentation.main+xml"),
+}
+# Markup a browser would render or run: refused inside "text" files.
+_MARKUP = re.compile(
+    rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|frame|object|embed|meta|link|style"
+    rb"|img|form|math|xml|\?xml)\b",
+    re.IGNORECASE,
+)
+_MARKUP_OVERLAP = 32
+
+
+def _sniff_binary(head: bytes) -> str | None:
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return GIF
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return OLE
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    return None
+
+
+def _ooxml_kind(fileobj: IO[bytes]) -> str | None:
+    """docx/xlsx/pptx are zip containers: their [Content_Types].xml and folder say which."""
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            names = archive.namelist()
+            if "[Content_Types].xml" not in names:
+                return None
+            info = archive.getinfo("[Content_Types].xml")
+            if info.file_size > 1024 * 1024:
+                return None
+            types = archive.read(info).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+        return None
+    for kind, (folder, main_type) in _OOXML.items():
+        if main_type in types and any(n.startswith(folder) for n in names):
+            return kind
+    return None
+
+
+def _is_plain_text(fileobj: IO[bytes]) -> bool:
+    """Valid UTF-8, no NUL bytes, no HTML/SVG markup (read in chunks)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    tail = b""
+    fileobj.seek(0)
+    while chunk := fileobj.read(CHUNK):
+        if b"\x00" in chunk:
+            return False
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError:
+            return False
+        window = tail + chunk
+        if _MARKUP.search(window):
+            return False
+        tail = window[-_MARKUP_OVERLAP:]
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _describe(head: bytes) -> str:
+    try:
+        return str(puremagic.from_string(head, mime=True)) or "an unknown type"
+    except (puremagic.PureError, ValueError):
+        return "an unknown type"
+
+
+def detect_type(fileobj: IO[bytes], filename: str) -> tuple[str, str]:
+    """(content type, file name with a fitting extension), or 415 naming the problem."""
+    fileobj.seek(0)
+    head = fileobj.read(4096)
+    kind = _sniff_binary(head)
+    if kind == "zip":
+        fileobj.seek(0)
+        kind = _ooxml_kind(fileobj)
+    elif kind is None and _is_plain_text(fileobj):
+        kind = TEXT
+    fileobj.seek(0)
+    stem, dot, ext = filename.rpartition(".")
+    ext = ext.lower() if dot and stem else ""
+    if kind is None:
+        raise UnsupportedMediaType(
+            f"This file type is not allowed (its content looks like {_describe(head)}); "
+            f"allowed: {ALLOWED_NAMES}.",
+            code="file_type_not_allowed",
+        )
+    if not ext:
+        if kind not in DEFAULT_EXTENSION:
+            raise UnsupportedMediaType(
+                "Name the file with its extension (.doc, .xls or .ppt).",
+                code="file_type_not_allowed",
+            )
+        ext = DEFAULT_EXTENSION[kind]
+        filename = f"{filename}.{ext}"
+    expected = EXTENSIONS.get(ext)
+    if expected is None:
+        raise UnsupportedMediaType(
+            f"Files named .{ext} are not allowed; allowed: {ALLOWED_NAMES}.",
+            code="file_type_not_allowed",
+        )
+    if expected[0] != kind:
+        raise UnsupportedMediaType(
+            f"The file is named .{ext} but its content is not {ext.upper()} "
+            f"(it looks like {_describe(head)}).",
+            code="file_type_mismatch",
+        )
+    return expected[1], filename
+
+
+_UNSAFE_NAME = re.compile(r"[^\w .()+,=@\[\]-]", re.UNICODE)
+
+
+def sanitize_filename(raw: str | None) -> str:
+    """A plain file name: no directories, control characters, quotes or leading dots."""
+    name = unicodedata.normalize("NFKC", raw or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    name = _UNSAFE_NAME.sub("_", name)
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = f"{stem[: 200 - len(ext) - 1]}.{ext}" if dot and len(ext) <= 10 else name[:200]
+    return name or "file"
+
+
+# --- reads --------------------------------------------------------------------------------
+
+
+def _with_details(stmt: sa.Select[Any]) -> sa.Select[Any]:
+    return stmt.options(joinedload(Evidence.attachment), joinedload(Evidence.created_by))
+
+
+def list_evidence(company: Company, key: str) -> sa.Select[Any]:
+    """Evidence items of one milestone still in force, oldest first (for the paginator)."""
+    milestone_key(key)
+    return _with_details(
+        sa.select(Evidence)
+        .where(
+            Evidence.company_id == company.id,
+            Evidence.milestone == catalogue.MilestoneKey(key),
+            Evidence.removed_at.is_(None),
+        )
+        .order_by(Evidence.created_at, Evidence.id)
+    )
+
+
+def get_evidence(evidence_id: int, action: Action = Action.VIEW) -> Evidence:
+    """A live evidence item the user may see (404 otherwise), and may act on (403)."""
+    evidence = db.session.scalar(
+        _with_details(sa.select(Evidence).where(Evidence.id == evidence_id))
+    )
+    if evidence is None or evidence.removed_at is not None:
+        raise NotFound("Evidence not found.")
+    visible_company(evidence.company_id)
+    authorize(action, evidence.company_id)
+    return evidence
+
+
+# --- writes -------------------------------------------------------------------------------
+
+
+def _status(company: Company, key: str) -> MilestoneStatus:
+    status = db.session.scalar(
+        sa.select(MilestoneStatus).where(
+            MilestoneStatus.company_id == company.id,
+            MilestoneStatus.milestone == catalogue.MilestoneKey(key),
+        )
+    )
+    if status is None:
+        raise NotFound("Milestone status not found.")
+    return status
+
+
+def _check_criterion(key: str, criterion: str | None, location: str) -> None:
+    if criterion and not catalogue.get(key).has_criterion(criterion):
+        allowed = ", ".join(c.key for c in catalogue.get(key).criteria)
+        raise Unprocessable(
+            f"{criterion!r} is not a criterion of {catalogue.get(key).title}; "
+            f"expected one of {allowed}.",
+            code="validation_error",
+            errors={location: {"criterion": [f"Must be one of: {allowed}."]}},
+        )
+
+
+def _record(evidence: Evidence, actor: User, event: HistoryEventType) -> None:
+    db.session.add(
+        HistoryEvent(
+            company_id=evidence.company_id,
+            milestone=evidence.milestone,
+            event=event,
+            actor_id=actor.id,
+            evidence_id=evidence.id,
+            created_at=evidence.removed_at or evidence.created_at,
+        )
+    )
+
+
+def add_evidence(company: Company, key: str, data: dict[str, Any], actor: User) -> Evidence:
+    """A `link` or `metric` evidence item (the body was validated by its schema)."""
+    milestone_key(key)
+    _check_criterion(key, data.get("criterion"), "json")
+    evidence_type = EvidenceType(data["evidence_type"])
+    if evidence_type == EvidenceType.DOCUMENT:
+        raise Unprocessable(
+            "Documents are uploaded as multipart/form-data with a `file` field.",
+            errors={"json": {"evidence_type": ["Upload documents as multipart with a file."]}},
+        )
+    status = _status(company, key)
+    evidence = Evidence(
+        status_id=status.id,
+        company_id=company.id,
+        milestone=status.milestone,
+        evidence_type=evidence_type,
+        title=data["title"],
+        description=data.get("description") or "",
+        url=data.get("url"),
+        criterion=data.get("criterion"),
+        metric_value=data.get("metric_value"),
+        metric_unit=data.get("metric_unit"),
+        created_by_id=actor.id,
+        created_at=utcnow(),
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    _record(evidence, actor, HistoryEventType.EVIDENCE_ADDED)
+    db.session.commit()
+    return evidence
+
+
+@dataclass
+class Upload:
+    """An uploaded file, read once in chunks: size, digest and a seekable copy."""
+
+    fileobj: IO[bytes]
+    size: int
+    sha256: str
+
+
+def _read_upload(stream: IO[bytes], limit: int) -> Upload:
+    """Read in chunks, stopping with 413 as soon as the limit is passed.
+
+    Werkzeug already spools multipart files to disk; a non-seekable stream is copied to a
+    spooled temporary file so the whole upload never sits in memory.
+    """
+    seekable = getattr(stream, "seekable", lambda: False)()
+    target: IO[bytes] = stream if seekable else tempfile.SpooledTemporaryFile(SPOOL_MEMORY)  # noqa: SIM115
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := stream.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(
+                f"The file is larger than the {limit // (1024 * 1024)} MB limit.",
+                code="file_too_large",
+            )
+        digest.update(chunk)
+        if not seekable:
+            target.write(chunk)
+    target.seek(0)
+    return Upload(target, size, digest.hexdigest())
+
+
+def upload_limit() -> int:
+    return int(current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+
+
+def add_document(
+    company: Company,
+    key: str,
+    data: dict[str, Any],
+    stream: IO[bytes],
+    filename: str | None,
+    actor: User,
+) -> Evidence:
+    """Check and store an uploaded file, then record it; no row when storage fails."""
+    milestone_key(key)
+    _check_criterion(key, data.get("criterion"), "form")
+    upload = _read_upload(stream, upload_limit())
+    if upload.size == 0:
+        raise Unprocessable(
+            "The file is empty.", errors={"files": {"file": ["The file is empty."]}}
+        )
+    content_type, name = detect_type(upload.fileobj, sanitize_filename(filename))
+    status = _status(company, key)
+    storage = get_storage()
+    storage_key = new_key(f"evidence/{company.id}")
+    db.session.rollback()  # no transaction (nor lock) held while the file travels
+    storage.put(storage_key, upload.fileobj, size=upload.size, content_type=content_type)
+    try:
+        now = utcnow()
+        attachment = Attachment(
+            storage_key=storage_key,
+            filename=name,
+            content_type=content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            created_at=now,
+        )
+        evidence = Evidence(
+            status_id=status.id,
+            company_id=company.id,
+            milestone=status.milestone,
+            evidence_type=EvidenceType.DOCUMENT,
+            title=data.get("title") or name,
+            description=data.get("description") or "",
+            criterion=data.get("criterion"),
+            attachment=attachment,
+            created_by_id=actor.id,
+            created_at=now,
+        )
+        db.session.add(evidence)
+        db.session.flush()
+        _record(evidence, actor, HistoryEventType.EVIDENCE_ADDED)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        _discard(storage_key)
+        raise
+    return evidence
+
+
+def _discard(storage_key: str) -> None:
+    try:
+        get_storage().delete(storage_key)
+    except Exception:  # the original error matters more; the orphan is logged
+        log.exception("could not delete orphaned upload %s", storage_key)
+
+
+def remove_evidence(evidence: Evidence, actor: User) -> None:
+    """Soft removal; the last evidence of an achieved milestone stays (409)."""
+    # Same lock as the toggle: a concurrent "achieve" cannot count this item meanwhile.
+    statuses = db.session.scalars(
+        sa.select(MilestoneStatus)
+        .where(MilestoneStatus.company_id == evidence.company_id)
+        .order_by(MilestoneStatus.position)
+        .with_for_update(of=MilestoneStatus)
+        .execution_options(populate_existing=True)
+    ).all()
+    db.session.refresh(evidence)
+    if evidence.removed_at is not None:
+        db.session.rollback()
+        raise NotFound("Evidence not found.")
+    status = next(s for s in statuses if s.id == evidence.status_id)
+    others = db.session.scalar(
+        sa.select(sa.func.count(Evidence.id)).where(
+            Evidence.status_id == status.id,
+            Evidence.removed_at.is_(None),
+            Evidence.id != evidence.id,
+        )
+    )
+    if status.achieved and not others:
+        db.session.rollback()
+        title = catalogue.get(status.milestone.value).title
+        raise Conflict(
+            f"This is the last evidence of {title}, which is achieved; add other evidence "
+            f"or revert the milestone first.",
+            code="last_evidence",
+        )
+    evidence.removed_at = utcnow()
+    evidence.removed_by_id = actor.id
+    _record(evidence, actor, HistoryEventType.EVIDENCE_REMOVED)
+    db.session.commit()
+
+
+@dataclass
+class Download:
+    """Either a presigned `url` to redirect to, or a `stream` to send."""
+
+    filename: str
+    content_type: str
+    size: int
+    url: str | None = None
+    stream: IO[bytes] | None = None
+
+
+def download(evidence: Evidence) -> Download:
+    attachment = evidence.attachment
+    if attachment is None:
+        raise NotFound("This evidence has no file to download.", code="no_file")
+    storage = get_storage()
+    url = storage.presigned_url(
+        attachment.storage_key,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+        expires_in=PRESIGNED_TTL_SECONDS,
+    )
+    if url:
+        return Download(attachment.filename, attachment.content_type, attachment.size, url=url)
+    return Download(
+        attachment.filename,
+        attachment.content_type,
+        attachment.size,
+        stream=storage.open(attachment.storage_key),
+    )

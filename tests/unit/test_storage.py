@@ -1,0 +1,189 @@
+"""Storage backends (local directory, S3 on a moto server), the accessor, file checks."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from flask import Flask
+
+from milestones.errors import UnsupportedMediaType
+from milestones.services.evidence import CHUNK, detect_type, sanitize_filename
+from milestones.storage import (
+    ObjectMissing,
+    StorageUnavailable,
+    attachment_disposition,
+    get_storage,
+    new_key,
+)
+from milestones.storage.local import LocalStorage
+from tests.fixtures.storage import S3_BUCKET, free_port
+
+
+class CountingReader(io.BytesIO):
+    """Records the size of every read: a whole-file read() would show up as -1/None."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.sizes: list[int | None] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.sizes.append(size)
+        return super().read(size)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("report.pdf", "report.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\plan.docx", "plan.docx"),
+        ('say "hi"; rm -rf.txt', "say _hi__ rm -rf.txt"),
+        ("line\r\nbreak\x00.pdf", "linebreak.pdf"),
+        ("...hidden.pdf", "hidden.pdf"),
+        ("Déjà vu ✓.pdf", "Déjà vu _.pdf"),
+        ("ﬁle.pdf", "file.pdf"),  # NFKC
+        ("", "file"),
+        (None, "file"),
+        ("   ", "file"),
+        ("a" * 300 + ".pdf", "a" * 196 + ".pdf"),
+    ],
+)
+def test_sanitize_filename(raw, expected):
+    assert sanitize_filename(raw) == expected
+
+
+def test_attachment_disposition_has_ascii_and_utf8_names():
+    value = attachment_disposition('Déjà "vu".pdf')
+    assert value == (
+        "attachment; filename=\"Dj _vu_.pdf\"; filename*=UTF-8''D%C3%A9j%C3%A0%20%22vu%22.pdf"
+    )
+
+
+def test_new_keys_are_unguessable():
+    keys = {new_key("evidence/7") for _ in range(100)}
+    assert len(keys) == 100
+    assert all(k.startswith("evidence/7/") and len(k) >= len("evidence/7/") + 32 for k in keys)
+
+
+def test_markup_split_across_chunks_is_found():
+    content = b"a" * (CHUNK - 3) + b"<script>alert(1)</script>"
+    with pytest.raises(UnsupportedMediaType):
+        detect_type(io.BytesIO(content), "notes.txt")
+    assert detect_type(io.BytesIO(b"a" * (CHUNK + 10)), "notes.txt")[0].startswith("text/plain")
+
+
+def test_utf8_split_across_chunks_is_valid():
+    content = b"a" * (CHUNK - 1) + "é".encode() * 10
+    assert detect_type(io.BytesIO(content), "n.md") == ("text/markdown; charset=utf-8", "n.md")
+    with pytest.raises(UnsupportedMediaType):
+        detect_type(io.BytesIO(b"a" * (CHUNK - 1) + b"\xc3"), "n.txt")  # truncated sequence
+
+
+# --- local ----------------------------------------------------------------------------------
+
+
+def test_local_round_trip_in_chunks(tmp_path: Path):
+    storage = LocalStorage(str(tmp_path / "files"))
+    storage.check()
+    data = b"0123456789" * 300_000
+    reader = CountingReader(data)
+    storage.put("evidence/1/abc", reader, size=len(data), content_type="application/pdf")
+    assert all(size is not None and 0 < size <= 1024 * 1024 for size in reader.sizes)
+    with storage.open("evidence/1/abc") as fh:
+        assert fh.read() == data
+    assert (
+        storage.presigned_url("evidence/1/abc", filename="a", content_type="x", expires_in=60)
+        is None
+    )
+    assert [p.name for p in (tmp_path / "files" / "evidence" / "1").iterdir()] == ["abc"]
+    storage.delete("evidence/1/abc")
+    storage.delete("evidence/1/abc")  # already gone: fine
+    with pytest.raises(ObjectMissing):
+        storage.open("evidence/1/abc")
+
+
+def test_local_refuses_keys_outside_its_root(tmp_path: Path):
+    storage = LocalStorage(str(tmp_path / "files"))
+    with pytest.raises(ValueError):
+        storage.open("../secret")
+
+
+def test_local_unusable_directory_is_unavailable(tmp_path: Path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    storage = LocalStorage(str(blocker))
+    with pytest.raises(StorageUnavailable):
+        storage.check()
+    with pytest.raises(StorageUnavailable):
+        storage.put("k/1", io.BytesIO(b"x"), size=1, content_type="text/plain")
+
+
+# --- S3 on the moto server --------------------------------------------------------------------
+
+
+def test_s3_round_trip_presign_and_check(moto_server, s3):
+    from milestones.storage.s3 import S3Storage
+
+    storage = S3Storage(S3_BUCKET, moto_server.endpoint, "us-east-1")
+    config = storage.client.meta.config
+    assert config.signature_version == "s3v4"
+    assert config.s3["addressing_style"] == "path"
+    storage.check()
+    data = b"%PDF-1.4 " + b"z" * 1000
+    storage.put("unit/a", io.BytesIO(data), size=len(data), content_type="application/pdf")
+    assert storage.open("unit/a").read() == data
+    url = storage.presigned_url(
+        "unit/a", filename="r.pdf", content_type="application/pdf", expires_in=300
+    )
+    assert url is not None
+    query = parse_qs(urlsplit(url).query)
+    assert query["X-Amz-Expires"] == ["300"]
+    assert query["response-content-disposition"][0].startswith("attachment;")
+    assert requests.get(url, timeout=10).content == data
+    storage.delete("unit/a")
+    with pytest.raises(ObjectMissing):
+        storage.open("unit/a")
+
+
+def test_s3_creates_a_missing_bucket_on_first_put(moto_server, s3):
+    from milestones.storage.s3 import S3Storage
+
+    storage = S3Storage("fresh-bucket", moto_server.endpoint, "us-east-1")
+    storage.put("k", io.BytesIO(b"hello"), size=5, content_type="text/plain")
+    assert s3.get_object(Bucket="fresh-bucket", Key="k")["Body"].read() == b"hello"
+    storage.delete("k")
+    s3.delete_bucket(Bucket="fresh-bucket")
+
+
+def test_s3_unreachable_is_unavailable(aws_env):
+    from milestones.storage.s3 import S3Storage
+
+    storage = S3Storage(S3_BUCKET, f"http://127.0.0.1:{free_port()}", "us-east-1")
+    with pytest.raises(StorageUnavailable):
+        storage.check()
+    with pytest.raises(StorageUnavailable):
+        storage.put("k", io.BytesIO(b"x"), size=1, content_type="text/plain")
+    with pytest.raises(StorageUnavailable):
+        storage.open("k")
+
+
+def test_get_storage_follows_the_config(tmp_path: Path, aws_env):
+    app = Flask("t")
+    app.config.update(
+        STORAGE_BACKEND="local",
+        STORAGE_LOCAL_PATH=str(tmp_path),
+        S3_BUCKET="b",
+        S3_ENDPOINT_URL="http://127.0.0.1:9",
+        S3_REGION="us-east-1",
+    )
+    first = get_storage(app)
+    assert first.name == "local"
+    assert get_storage(app) is first
+    app.config["STORAGE_BACKEND"] = "s3"
+    second = get_storage(app)
+    assert second.name == "s3"
+    assert get_storage(app) is second
