@@ -16,6 +16,7 @@ export default defineConfig({
     outDir: "dist",
     manifest: true,
     sourcemap: false,
+    chunkSizeWarningLimit: 600,
   },
   test: {
     environment: "jsdom",
@@ -23,5 +24,6 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     css: false,
     restoreMocks: true,
+    testTimeout: 20_000,
   },
 });

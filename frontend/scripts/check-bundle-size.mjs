@@ -34,7 +34,9 @@ let total = 0;
 console.log("Initial JavaScript (entry + static imports):");
 for (const row of rows.sort((a, b) => b.gzip - a.gzip)) {
   total += row.gzip;
-  console.log(`  ${row.file.padEnd(48)} ${kb(row.raw).padStart(8)} KB raw  ${kb(row.gzip).padStart(7)} KB gzip`);
+  console.log(
+    `  ${row.file.padEnd(48)} ${kb(row.raw).padStart(8)} KB raw  ${kb(row.gzip).padStart(7)} KB gzip`,
+  );
 }
 console.log(`  total initial JS: ${kb(total)} KB gzipped (budget ${BUDGET_KB} KB)`);
 if (total > BUDGET_KB * 1024) {

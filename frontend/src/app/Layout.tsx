@@ -1,7 +1,16 @@
-import { AppShell, Burger, Button, Group, Menu, NavLink, Text, UnstyledButton } from "@mantine/core";
+import {
+  AppShell,
+  Burger,
+  Button,
+  Group,
+  Menu,
+  NavLink,
+  Text,
+  UnstyledButton,
+} from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { Suspense } from "react";
-import { Link, NavLink as RouterNavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { Link, Outlet, NavLink as RouterNavLink, useLocation, useNavigate } from "react-router";
 import { LoadingState } from "@/components/QueryState";
 import { useLogout, useViewer } from "@/features/auth/api";
 import { can } from "@/lib/permissions";
@@ -58,7 +67,14 @@ export function AppLayout() {
               size="sm"
               aria-label={opened ? "Close navigation" : "Open navigation"}
             />
-            <Text component={Link} to="/" fw={700} size="lg" c="indigo.7" style={{ textDecoration: "none" }}>
+            <Text
+              component={Link}
+              to="/"
+              fw={700}
+              size="lg"
+              c="indigo.7"
+              style={{ textDecoration: "none" }}
+            >
               Milestone Tracker
             </Text>
           </Group>
@@ -94,7 +110,13 @@ export function AppLayout() {
             }
           />
         ))}
-        <Button variant="subtle" color="gray" mt="auto" onClick={signOut} loading={logout.isPending}>
+        <Button
+          variant="subtle"
+          color="gray"
+          mt="auto"
+          onClick={signOut}
+          loading={logout.isPending}
+        >
           Sign out
         </Button>
       </AppShell.Navbar>

@@ -3,10 +3,10 @@ import { milestoneTitle } from "@/lib/milestones";
 
 const STATUS_COLORS: Record<string, string> = {
   open: "blue",
-  submitted: "yellow",
+  submitted: "orange",
   approved: "green",
   cancelled: "gray",
-  pending: "yellow",
+  pending: "orange",
   rejected: "red",
   sent: "green",
   failed: "red",
@@ -18,14 +18,19 @@ const STATUS_COLORS: Record<string, string> = {
 export function StatusBadge({ status }: { status: string }) {
   return (
     <Badge color={STATUS_COLORS[status] ?? "gray"} variant="light">
-      {status}
+      {status.charAt(0).toUpperCase() + status.slice(1)}
     </Badge>
   );
 }
 
 export function MilestoneBadge({ milestone }: { milestone: string | null | undefined }) {
   return (
-    <Badge color={milestone ? "indigo" : "green"} variant="outline">
+    <Badge
+      color={milestone ? "indigo" : "green"}
+      variant="outline"
+      tt="none"
+      style={{ flexShrink: 0 }}
+    >
       {milestoneTitle(milestone)}
     </Badge>
   );

@@ -1,7 +1,11 @@
 import { Group, Stack, Text, Title } from "@mantine/core";
 import { type ReactNode, useEffect } from "react";
 
-export function PageHeader({ title, description, actions }: {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
   title: ReactNode;
   description?: ReactNode;
   actions?: ReactNode;
@@ -15,7 +19,11 @@ export function PageHeader({ title, description, actions }: {
         <Title order={1} fz={{ base: "h3", sm: "h2" }}>
           {title}
         </Title>
-        {description && <Text c="dimmed">{description}</Text>}
+        {description && (
+          <Text c="dimmed" component="div">
+            {description}
+          </Text>
+        )}
       </Stack>
       {actions && <Group gap="xs">{actions}</Group>}
     </Group>

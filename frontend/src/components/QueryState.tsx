@@ -13,7 +13,11 @@ export function LoadingState({ label = "Loading…" }: { label?: string }) {
   );
 }
 
-export function ErrorState({ error, onRetry, title = "Could not load this" }: {
+export function ErrorState({
+  error,
+  onRetry,
+  title = "Could not load this",
+}: {
   error: unknown;
   onRetry?: () => void;
   title?: string;

@@ -2,7 +2,13 @@ import { Tooltip } from "@mantine/core";
 import { exact, relative } from "@/lib/format";
 
 /** "3 days ago", with the exact time on hover and for assistive technology. */
-export function RelativeTime({ value, fallback = "—" }: { value: string | null | undefined; fallback?: string }) {
+export function RelativeTime({
+  value,
+  fallback = "—",
+}: {
+  value: string | null | undefined;
+  fallback?: string;
+}) {
   if (!value) return <span>{fallback}</span>;
   const full = exact(value);
   return (

@@ -2,6 +2,7 @@ import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "@/api/schema";
 import { getCsrfToken, isUnsafeMethod } from "./csrf";
 import { ApiError, toApiError } from "./errors";
+import type { Complete } from "./types";
 
 const csrfMiddleware: Middleware = {
   onRequest({ request }) {
@@ -48,19 +49,19 @@ export function parsePagination(response: Response | undefined): Pagination | nu
 type FetchResult<T> = { data?: T; error?: unknown; response: Response };
 
 /** Resolves an openapi-fetch call to its data or throws the normalised ApiError. */
-export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<T> {
+export async function unwrap<T>(call: Promise<FetchResult<T>>): Promise<Complete<T>> {
   const { data, error, response } = await call;
   if (!response.ok) throw toApiError(response.status, response.headers, error);
-  return data as T;
+  return data as Complete<T>;
 }
 
 /** Like unwrap, keeping the response for headers (pagination, ETag). */
 export async function unwrapWithResponse<T>(
   call: Promise<FetchResult<T>>,
-): Promise<{ data: T; response: Response }> {
+): Promise<{ data: Complete<T>; response: Response }> {
   const { data, error, response } = await call;
   if (!response.ok) throw toApiError(response.status, response.headers, error);
-  return { data: data as T, response };
+  return { data: data as Complete<T>, response };
 }
 
 export interface Page<T> {
@@ -68,9 +69,9 @@ export interface Page<T> {
   pagination: Pagination | null;
 }
 
-export async function unwrapPage<T>(call: Promise<FetchResult<T[]>>): Promise<Page<T>> {
+export async function unwrapPage<T>(call: Promise<FetchResult<T[]>>): Promise<Page<Complete<T>>> {
   const { data, response } = await unwrapWithResponse(call);
-  return { items: data ?? [], pagination: parsePagination(response) };
+  return { items: (data ?? []) as Complete<T>[], pagination: parsePagination(response) };
 }
 
 export { ApiError };

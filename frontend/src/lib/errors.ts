@@ -84,7 +84,8 @@ export function toApiError(status: number, headers: Headers | null, body: unknow
   const retryAfter = parseRetryAfter(headers?.get("Retry-After") ?? null);
   if (body && typeof body === "object" && !Array.isArray(body)) {
     const b = body as Record<string, unknown>;
-    const message = typeof b.message === "string" && b.message ? b.message : fallbackMessage(status);
+    const message =
+      typeof b.message === "string" && b.message ? b.message : fallbackMessage(status);
     const errors =
       b.errors && typeof b.errors === "object" ? (b.errors as Record<string, unknown>) : undefined;
     return new ApiError({
@@ -101,10 +102,13 @@ export function toApiError(status: number, headers: Headers | null, body: unknow
 /** A message fit for showing to a person, whatever was thrown. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {
+    // A generic validation message gains the field details; a specific one stands alone.
+    const generic =
+      error.message === fallbackMessage(422) ||
+      /^(invalid|validation|the request is not valid)/i.test(error.message);
     const details = error.status === 422 && error.errors ? flattenFieldErrors(error.errors) : [];
-    if (details.length > 0 && !details.includes(error.message)) {
-      return `${error.message} ${details.join("; ")}`;
-    }
+    const missing = details.filter((d) => !error.message.includes(d));
+    if (generic && missing.length > 0) return `${error.message} ${missing.join("; ")}`;
     return error.message;
   }
   if (error instanceof TypeError) return "The server cannot be reached. Check your connection.";

@@ -1,27 +1,50 @@
-/** Names for the generated schema types, so features need not spell the schema paths. */
+/**
+ * Names for the generated schema types, so features need not spell the schema paths.
+ *
+ * flask-smorest marks response fields dump_only without `required`, so the generated types
+ * make every field optional although the API always sends them (null when empty). Complete<>
+ * states that once, here, instead of `?.` everywhere.
+ */
 import type { components } from "@/api/schema";
 
 type Schemas = components["schemas"];
 
-export type Role = Schemas["Role"];
-export type User = Schemas["User"];
-export type Me = Schemas["Me"];
-export type Company = Schemas["Company"];
-export type MilestoneKey = Schemas["MilestoneKey"];
-export type Milestone = Schemas["Milestone"];
-export type MilestoneStatus = Schemas["MilestoneStatus"];
-export type CompanyMilestones = Schemas["CompanyMilestones"];
-export type MilestoneMetrics = Schemas["MilestoneMetrics"];
-export type CompanyMetrics = Schemas["CompanyMetrics"];
-export type TrendPoint = Schemas["TrendPoint"];
-export type HistoryItem = Schemas["HistoryItem"];
-export type Evidence = Schemas["Evidence"];
+export type Complete<T> = T extends (infer U)[]
+  ? Complete<U>[]
+  : T extends readonly (infer U)[]
+    ? Complete<U>[]
+    : T extends object
+      ? { -readonly [K in keyof T]-?: Complete<Exclude<T[K], undefined>> }
+      : T;
+
+export type User = Complete<Schemas["User"]>;
+export type Me = Complete<Schemas["Me"]>;
+export type Role = User["role"];
+export type Company = Complete<Schemas["Company"]>;
+export type Milestone = Complete<Schemas["Milestone"]>;
+export type MilestoneMetrics = Complete<Schemas["MilestoneMetricsRow"]>;
+/** The status with its `metrics` typed (the schema declares it as a free-form dict). */
+export type MilestoneStatus = Omit<Complete<Schemas["MilestoneStatus"]>, "metrics"> & {
+  metrics: MilestoneMetrics;
+};
+export type MilestoneKey = MilestoneStatus["milestone"];
+export type CompanyMilestones = Omit<Complete<Schemas["CompanyMilestones"]>, "milestones"> & {
+  milestones: MilestoneStatus[];
+};
+export type CompanyMetrics = Complete<Schemas["CompanyMetrics"]>;
+export type TrendPoint = Complete<Schemas["TrendWeek"]>;
+export type HistoryItem = Complete<Schemas["HistoryItem"]>;
+export type Attachment = Complete<Schemas["Attachment"]>;
+/** Evidence with its `attachment` typed (a nested schema the spec leaves untyped). */
+export type Evidence = Omit<Complete<Schemas["Evidence"]>, "attachment"> & {
+  attachment: Attachment | null;
+};
 export type EvidenceCreate = Schemas["EvidenceCreate"];
-export type Task = Schemas["Task"];
-export type TaskStatus = Schemas["TaskStatus"];
-export type Update = Schemas["Update"];
-export type UpdateStatus = Schemas["UpdateStatus"];
-export type PortfolioRow = Schemas["PortfolioRow"];
-export type MilestoneAnalytics = Schemas["MilestoneAnalytics"];
-export type Stakeholder = Schemas["Stakeholder"];
-export type OutboxMessage = Schemas["OutboxMessage"];
+export type Task = Complete<Schemas["Task"]>;
+export type TaskStatus = Task["status"];
+export type Update = Complete<Schemas["Update"]>;
+export type UpdateStatus = Update["status"];
+export type PortfolioRow = Complete<Schemas["PortfolioRow"]>;
+export type MilestoneAnalytics = Complete<Schemas["AnalyticsRow"]>;
+export type Stakeholder = Complete<Schemas["Stakeholder"]>;
+export type OutboxMessage = Complete<Schemas["OutboxMessage"]>;

@@ -1,21 +1,30 @@
-import { Anchor, Button, Group, Modal, Stack, Table, TextInput, Textarea } from "@mantine/core";
+import { Anchor, Button, Group, Modal, Stack, Table, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useEffect, useState } from "react";
-import { Link } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { MilestoneBadge } from "@/components/Badges";
 import { FormError } from "@/components/FormError";
 import { PageHeader } from "@/components/PageHeader";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
-import { shortDate } from "@/lib/format";
+import { ScrollTable } from "@/components/ScrollTable";
 import { fieldErrors } from "@/lib/errors";
+import { shortDate } from "@/lib/format";
 import type { Company } from "@/lib/types";
 import { useCompanies } from "../company/api";
 import { useSaveCompany } from "./api";
 
-export function CompanyFormModal({ company, opened, onClose }: { company: Company | null; opened: boolean; onClose: () => void }) {
+export function CompanyFormModal({
+  company,
+  opened,
+  onClose,
+}: {
+  company: Company | null;
+  opened: boolean;
+  onClose: () => void;
+}) {
   const save = useSaveCompany();
   const form = useForm({
     initialValues: { name: "", description: "", joined_at: "" },
@@ -35,7 +44,12 @@ export function CompanyFormModal({ company, opened, onClose }: { company: Compan
   }, [opened, company, setValues, reset]);
   const server = fieldErrors(save.error);
   return (
-    <Modal opened={opened} onClose={onClose} title={company ? `Edit ${company.name}` : "New company"} centered>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={company ? `Edit ${company.name}` : "New company"}
+      centered
+    >
       <form
         noValidate
         onSubmit={form.onSubmit((v) =>
@@ -44,7 +58,9 @@ export function CompanyFormModal({ company, opened, onClose }: { company: Compan
               id: company?.id,
               name: v.name.trim(),
               description: v.description.trim(),
-              joined_at: v.joined_at ? new Date(`${v.joined_at}T00:00:00Z`).toISOString() : undefined,
+              joined_at: v.joined_at
+                ? new Date(`${v.joined_at}T00:00:00Z`).toISOString()
+                : undefined,
             },
             {
               onSuccess: (c) => {
@@ -57,9 +73,24 @@ export function CompanyFormModal({ company, opened, onClose }: { company: Compan
       >
         <Stack>
           <FormError error={save.error} />
-          <TextInput label="Company name" required {...form.getInputProps("name")} error={form.errors.name ?? server.name} />
-          <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
-          <TextInput label="Joined the programme on" type="date" {...form.getInputProps("joined_at")} error={server.joined_at} />
+          <TextInput
+            label="Company name"
+            required
+            {...form.getInputProps("name")}
+            error={form.errors.name ?? server.name}
+          />
+          <Textarea
+            label="Description"
+            autosize
+            minRows={2}
+            {...form.getInputProps("description")}
+          />
+          <TextInput
+            label="Joined the programme on"
+            type="date"
+            {...form.getInputProps("joined_at")}
+            error={server.joined_at}
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -75,6 +106,7 @@ export function CompanyFormModal({ company, opened, onClose }: { company: Compan
 }
 
 export default function CompaniesAdminPage() {
+  const navigate = useNavigate();
   const [page, setPage] = useState(1);
   const [q, setQ] = useState("");
   const [debounced] = useDebouncedValue(q, 300);
@@ -87,7 +119,11 @@ export default function CompaniesAdminPage() {
   };
   return (
     <>
-      <PageHeader title="Companies" description="Create companies, edit them, and assign coaches and members." actions={<Button onClick={() => open(null)}>New company</Button>} />
+      <PageHeader
+        title="Companies"
+        description="Create companies, edit them, and assign coaches and members."
+        actions={<Button onClick={() => open(null)}>New company</Button>}
+      />
       <TextInput
         aria-label="Search companies"
         placeholder="Search companies"
@@ -102,10 +138,12 @@ export default function CompaniesAdminPage() {
       <QueryBoundary query={companies} loadingLabel="Loading companies…">
         {(data) =>
           data.items.length === 0 ? (
-            <EmptyState title="No companies yet">Create the first one with “New company”.</EmptyState>
+            <EmptyState title="No companies yet">
+              Create the first one with “New company”.
+            </EmptyState>
           ) : (
             <>
-              <Table.ScrollContainer minWidth={560}>
+              <ScrollTable label="Companies" minWidth={560}>
                 <Table striped highlightOnHover>
                   <Table.Thead>
                     <Table.Tr>
@@ -129,10 +167,20 @@ export default function CompaniesAdminPage() {
                         <Table.Td>{shortDate(c.joined_at)}</Table.Td>
                         <Table.Td>
                           <Group gap="xs" wrap="nowrap">
-                            <Button size="xs" variant="light" onClick={() => open(c)} aria-label={`Edit ${c.name}`}>
+                            <Button
+                              size="xs"
+                              variant="light"
+                              onClick={() => open(c)}
+                              aria-label={`Edit ${c.name}`}
+                            >
                               Edit
                             </Button>
-                            <Button size="xs" variant="subtle" component={Link} to={`/admin/companies/${c.id}`} aria-label={`People for ${c.name}`}>
+                            <Button
+                              size="xs"
+                              variant="subtle"
+                              onClick={() => navigate(`/admin/companies/${c.id}`)}
+                              aria-label={`People for ${c.name}`}
+                            >
                               People
                             </Button>
                           </Group>
@@ -141,8 +189,13 @@ export default function CompaniesAdminPage() {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
-              <PaginationBar info={data.pagination} page={page} onChange={setPage} label="Company pages" />
+              </ScrollTable>
+              <PaginationBar
+                info={data.pagination}
+                page={page}
+                onChange={setPage}
+                label="Company pages"
+              />
             </>
           )
         }

@@ -21,10 +21,14 @@ function AssignmentCard({ companyId, kind }: { companyId: number; kind: "coaches
       { kind, userId, assign },
       {
         onSuccess: () => {
-          notifications.show({ message: `${name} ${assign ? "assigned" : "removed"}`, color: "green" });
+          notifications.show({
+            message: `${name} ${assign ? "assigned" : "removed"}`,
+            color: "green",
+          });
           setChoice(null);
         },
-        onError: (e) => notifications.show({ title: "Not changed", message: errorMessage(e), color: "red" }),
+        onError: (e) =>
+          notifications.show({ title: "Not changed", message: errorMessage(e), color: "red" }),
       },
     );
 
@@ -36,13 +40,20 @@ function AssignmentCard({ companyId, kind }: { companyId: number; kind: "coaches
       <QueryBoundary query={users} loadingLabel={`Loading ${label.toLowerCase()}…`}>
         {(data) => {
           const assigned = data.items.filter((u) => u.company_ids.includes(companyId));
-          const available = data.items.filter((u) => u.active && !u.company_ids.includes(companyId));
+          const available = data.items.filter(
+            (u) => u.active && !u.company_ids.includes(companyId),
+          );
           return (
             <Stack>
               {assigned.length === 0 ? (
                 <EmptyState title={`No ${label.toLowerCase()} yet`} />
               ) : (
-                <Stack gap="xs" component="ul" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label={`Assigned ${label.toLowerCase()}`}>
+                <Stack
+                  gap="xs"
+                  component="ul"
+                  style={{ listStyle: "none", padding: 0, margin: 0 }}
+                  aria-label={`Assigned ${label.toLowerCase()}`}
+                >
                   {assigned.map((u) => (
                     <Group component="li" key={u.id} justify="space-between" wrap="nowrap">
                       <div>
@@ -53,7 +64,13 @@ function AssignmentCard({ companyId, kind }: { companyId: number; kind: "coaches
                           {u.email}
                         </Text>
                       </div>
-                      <Button size="xs" variant="subtle" color="red" onClick={() => run(u.id, false, u.name)} aria-label={`Remove ${u.name} from ${label.toLowerCase()}`}>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => run(u.id, false, u.name)}
+                        aria-label={`Remove ${u.name} from ${label.toLowerCase()}`}
+                      >
                         Remove
                       </Button>
                     </Group>
@@ -64,7 +81,10 @@ function AssignmentCard({ companyId, kind }: { companyId: number; kind: "coaches
                 <Select
                   label={`Add to ${label.toLowerCase()}`}
                   placeholder={available.length ? `Choose a ${role}` : `No other active ${role}s`}
-                  data={available.map((u) => ({ value: String(u.id), label: `${u.name} (${u.email})` }))}
+                  data={available.map((u) => ({
+                    value: String(u.id),
+                    label: `${u.name} (${u.email})`,
+                  }))}
                   value={choice}
                   onChange={setChoice}
                   searchable
@@ -93,7 +113,8 @@ export default function CompanyAdminPage() {
   const companyId = Number(useParams().companyId);
   const company = useCompany(companyId);
   if (company.isPending) return <LoadingState />;
-  if (company.error || !company.data) return <ErrorState error={company.error} onRetry={() => company.refetch()} />;
+  if (company.error || !company.data)
+    return <ErrorState error={company.error} onRetry={() => company.refetch()} />;
   return (
     <Stack>
       <PageHeader

@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/PageHeader";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
+import { ScrollTable } from "@/components/ScrollTable";
 import { errorMessage } from "@/lib/errors";
 import { useOutbox, useRequeue } from "./api";
 
@@ -18,7 +19,10 @@ export default function OutboxPage() {
   const requeue = useRequeue();
   return (
     <>
-      <PageHeader title="Notification outbox" description="E-mails waiting, sent, or failed after every retry." />
+      <PageHeader
+        title="Notification outbox"
+        description="E-mails waiting, sent, or failed after every retry."
+      />
       <SegmentedControl
         aria-label="Message status"
         mb="md"
@@ -36,10 +40,12 @@ export default function OutboxPage() {
       <QueryBoundary query={outbox} loadingLabel="Loading messages…">
         {(data) =>
           data.items.length === 0 ? (
-            <EmptyState title={`No ${status} messages`}>{status === "failed" ? "Every e-mail went out." : null}</EmptyState>
+            <EmptyState title={`No ${status} messages`}>
+              {status === "failed" ? "Every e-mail went out." : null}
+            </EmptyState>
           ) : (
             <>
-              <Table.ScrollContainer minWidth={700}>
+              <ScrollTable label="Outbox messages" minWidth={700}>
                 <Table striped>
                   <Table.Thead>
                     <Table.Tr>
@@ -79,8 +85,17 @@ export default function OutboxPage() {
                               aria-label={`Requeue message to ${m.recipient}`}
                               onClick={() =>
                                 requeue.mutate(m.id, {
-                                  onSuccess: () => notifications.show({ message: "Message queued again", color: "green" }),
-                                  onError: (e) => notifications.show({ title: "Not requeued", message: errorMessage(e), color: "red" }),
+                                  onSuccess: () =>
+                                    notifications.show({
+                                      message: "Message queued again",
+                                      color: "green",
+                                    }),
+                                  onError: (e) =>
+                                    notifications.show({
+                                      title: "Not requeued",
+                                      message: errorMessage(e),
+                                      color: "red",
+                                    }),
                                 })
                               }
                             >
@@ -92,8 +107,13 @@ export default function OutboxPage() {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
-              <PaginationBar info={data.pagination} page={page} onChange={setPage} label="Outbox pages" />
+              </ScrollTable>
+              <PaginationBar
+                info={data.pagination}
+                page={page}
+                onChange={setPage}
+                label="Outbox pages"
+              />
             </>
           )
         }

@@ -1,8 +1,21 @@
-import { ActionIcon, Badge, Button, Card, Group, Stack, Table, Text, TextInput, Title, VisuallyHidden } from "@mantine/core";
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Card,
+  Group,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { FormError } from "@/components/FormError";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { ScrollTable } from "@/components/ScrollTable";
 import { errorMessage } from "@/lib/errors";
 import { useAddStakeholder, useRemoveStakeholder, useStakeholders } from "./api";
 
@@ -12,7 +25,9 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
   const remove = useRemoveStakeholder(companyId);
   const form = useForm({
     initialValues: { email: "", name: "" },
-    validate: { email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : "Enter an e-mail address") },
+    validate: {
+      email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : "Enter an e-mail address"),
+    },
   });
   return (
     <Card>
@@ -27,7 +42,7 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
         aria-label="Add a stakeholder"
         onSubmit={form.onSubmit((v) =>
           add.mutate(
-            { email: v.email.trim(), name: v.name.trim() || undefined },
+            { email: v.email.trim(), name: v.name.trim() },
             {
               onSuccess: () => {
                 notifications.show({ message: `${v.email.trim()} added`, color: "green" });
@@ -40,8 +55,17 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
         <Stack gap="xs" mb="md">
           <FormError error={add.error} />
           <Group align="flex-end" wrap="wrap" gap="xs">
-            <TextInput label="Stakeholder e-mail" required {...form.getInputProps("email")} style={{ flex: 2, minWidth: 200 }} />
-            <TextInput label="Stakeholder name" {...form.getInputProps("name")} style={{ flex: 1, minWidth: 150 }} />
+            <TextInput
+              label="Stakeholder e-mail"
+              required
+              {...form.getInputProps("email")}
+              style={{ flex: 2, minWidth: 200 }}
+            />
+            <TextInput
+              label="Stakeholder name"
+              {...form.getInputProps("name")}
+              style={{ flex: 1, minWidth: 150 }}
+            />
             <Button type="submit" loading={add.isPending}>
               Add
             </Button>
@@ -53,7 +77,7 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
           items.length === 0 ? (
             <EmptyState title="No stakeholders yet" />
           ) : (
-            <Table.ScrollContainer minWidth={400}>
+            <ScrollTable label="Stakeholders" minWidth={400}>
               <Table striped>
                 <Table.Thead>
                   <Table.Tr>
@@ -83,7 +107,12 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
                           loading={remove.isPending && remove.variables === s.id}
                           onClick={() =>
                             remove.mutate(s.id, {
-                              onError: (e) => notifications.show({ title: "Not removed", message: errorMessage(e), color: "red" }),
+                              onError: (e) =>
+                                notifications.show({
+                                  title: "Not removed",
+                                  message: errorMessage(e),
+                                  color: "red",
+                                }),
                             })
                           }
                         >
@@ -94,7 +123,7 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
                   ))}
                 </Table.Tbody>
               </Table>
-            </Table.ScrollContainer>
+            </ScrollTable>
           )
         }
       </QueryBoundary>

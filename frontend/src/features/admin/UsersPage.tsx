@@ -1,4 +1,15 @@
-import { Badge, Button, Group, Modal, PasswordInput, Select, Stack, Table, Text, TextInput } from "@mantine/core";
+import {
+  Badge,
+  Button,
+  Group,
+  Modal,
+  PasswordInput,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+} from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
@@ -7,6 +18,7 @@ import { FormError } from "@/components/FormError";
 import { PageHeader } from "@/components/PageHeader";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { ScrollTable } from "@/components/ScrollTable";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import type { Role, User } from "@/lib/types";
 import { useCreateUser, usePatchUser, useUsers } from "./api";
@@ -24,7 +36,8 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
     validate: {
       email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : "Enter an e-mail address"),
       name: (v) => (v.trim() ? null : "Enter a name"),
-      password: (v) => (v === "" || v.length >= 8 ? null : "At least 8 characters, or leave empty to invite"),
+      password: (v) =>
+        v === "" || v.length >= 8 ? null : "At least 8 characters, or leave empty to invite",
     },
   });
   const server = fieldErrors(create.error);
@@ -34,11 +47,18 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
         noValidate
         onSubmit={form.onSubmit((v) =>
           create.mutate(
-            { email: v.email.trim(), name: v.name.trim(), role: v.role as Role, password: v.password || undefined },
+            {
+              email: v.email.trim(),
+              name: v.name.trim(),
+              role: v.role as Role,
+              password: v.password || undefined,
+            },
             {
               onSuccess: (user) => {
                 notifications.show({
-                  message: v.password ? `${user.name} can sign in now` : `Invitation sent to ${user.email}`,
+                  message: v.password
+                    ? `${user.name} can sign in now`
+                    : `Invitation sent to ${user.email}`,
                   color: "green",
                 });
                 form.reset();
@@ -50,9 +70,25 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
       >
         <Stack>
           <FormError error={create.error} />
-          <TextInput label="E-mail" type="email" required {...form.getInputProps("email")} error={form.errors.email ?? server.email} />
-          <TextInput label="Name" required {...form.getInputProps("name")} error={form.errors.name ?? server.name} />
-          <Select label="Role" data={ROLE_OPTIONS} allowDeselect={false} {...form.getInputProps("role")} />
+          <TextInput
+            label="E-mail"
+            type="email"
+            required
+            {...form.getInputProps("email")}
+            error={form.errors.email ?? server.email}
+          />
+          <TextInput
+            label="Name"
+            required
+            {...form.getInputProps("name")}
+            error={form.errors.name ?? server.name}
+          />
+          <Select
+            label="Role"
+            data={ROLE_OPTIONS}
+            allowDeselect={false}
+            {...form.getInputProps("role")}
+          />
           <PasswordInput
             label="Password"
             description="Leave empty to e-mail an invitation with a set-password link"
@@ -79,21 +115,35 @@ export default function UsersPage() {
   const [q, setQ] = useState("");
   const [debounced] = useDebouncedValue(q, 300);
   const [opened, modal] = useDisclosure(false);
-  const users = useUsers({ page, page_size: 25, role: (role as Role | null) ?? undefined, q: debounced || undefined });
+  const users = useUsers({
+    page,
+    page_size: 25,
+    role: (role as Role | null) ?? undefined,
+    q: debounced || undefined,
+  });
   const patch = usePatchUser();
 
   const setActive = (u: User, active: boolean) =>
     patch.mutate(
       { id: u.id, active },
       {
-        onSuccess: () => notifications.show({ message: `${u.name} ${active ? "reactivated" : "deactivated"}`, color: "green" }),
-        onError: (e) => notifications.show({ title: "Not changed", message: errorMessage(e), color: "red" }),
+        onSuccess: () =>
+          notifications.show({
+            message: `${u.name} ${active ? "reactivated" : "deactivated"}`,
+            color: "green",
+          }),
+        onError: (e) =>
+          notifications.show({ title: "Not changed", message: errorMessage(e), color: "red" }),
       },
     );
 
   return (
     <>
-      <PageHeader title="Users" description="Coaches, company members and programme staff." actions={<Button onClick={modal.open}>New user</Button>} />
+      <PageHeader
+        title="Users"
+        description="Coaches, company members and programme staff."
+        actions={<Button onClick={modal.open}>New user</Button>}
+      />
       <Group mb="md" wrap="wrap">
         <TextInput
           aria-label="Search users"
@@ -124,7 +174,7 @@ export default function UsersPage() {
             <EmptyState title="No users match" />
           ) : (
             <>
-              <Table.ScrollContainer minWidth={600}>
+              <ScrollTable label="Users" minWidth={600}>
                 <Table striped highlightOnHover>
                   <Table.Thead>
                     <Table.Tr>
@@ -164,8 +214,13 @@ export default function UsersPage() {
                     ))}
                   </Table.Tbody>
                 </Table>
-              </Table.ScrollContainer>
-              <PaginationBar info={data.pagination} page={page} onChange={setPage} label="User pages" />
+              </ScrollTable>
+              <PaginationBar
+                info={data.pagination}
+                page={page}
+                onChange={setPage}
+                label="User pages"
+              />
             </>
           )
         }

@@ -8,7 +8,9 @@ export const adminKeys = {
   outbox: (params: object) => ["outbox", params] as const,
 };
 
-export function useUsers(params: { page?: number; page_size?: number; role?: Role; q?: string } = {}) {
+export function useUsers(
+  params: { page?: number; page_size?: number; role?: Role; q?: string } = {},
+) {
   return useQuery({
     queryKey: adminKeys.users(params),
     queryFn: () => unwrapPage(api.GET("/api/v1/users", { params: { query: params } })),
@@ -36,18 +38,43 @@ export function usePatchUser() {
 export function useSaveCompany() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, ...body }: { id?: number; name: string; description?: string; joined_at?: string }) =>
+    mutationFn: ({
+      id,
+      ...body
+    }: {
+      id?: number;
+      name: string;
+      description: string;
+      joined_at?: string;
+    }) =>
       id == null
         ? unwrap(api.POST("/api/v1/companies", { body }))
-        : unwrap(api.PATCH("/api/v1/companies/{company_id}", { params: { path: { company_id: id } }, body })),
-    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: companyKeys.all }), qc.invalidateQueries({ queryKey: ["portfolio"] })]),
+        : unwrap(
+            api.PATCH("/api/v1/companies/{company_id}", {
+              params: { path: { company_id: id } },
+              body,
+            }),
+          ),
+    onSuccess: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: companyKeys.all }),
+        qc.invalidateQueries({ queryKey: ["portfolio"] }),
+      ]),
   });
 }
 
 export function useAssignment(companyId: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ kind, userId, assign }: { kind: "coaches" | "members"; userId: number; assign: boolean }) => {
+    mutationFn: ({
+      kind,
+      userId,
+      assign,
+    }: {
+      kind: "coaches" | "members";
+      userId: number;
+      assign: boolean;
+    }) => {
       const init = { params: { path: { company_id: companyId, user_id: userId } } };
       if (kind === "coaches")
         return assign
@@ -57,7 +84,11 @@ export function useAssignment(companyId: number) {
         ? unwrap(api.PUT("/api/v1/companies/{company_id}/members/{user_id}", init))
         : unwrap(api.DELETE("/api/v1/companies/{company_id}/members/{user_id}", init));
     },
-    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: ["users"] }), qc.invalidateQueries({ queryKey: companyKeys.detail(companyId) })]),
+    onSuccess: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: ["users"] }),
+        qc.invalidateQueries({ queryKey: companyKeys.detail(companyId) }),
+      ]),
   });
 }
 
@@ -65,15 +96,24 @@ export function useStakeholders(companyId: number) {
   return useQuery({
     queryKey: companyKeys.stakeholders(companyId),
     queryFn: () =>
-      unwrap(api.GET("/api/v1/companies/{company_id}/stakeholders", { params: { path: { company_id: companyId } } })),
+      unwrap(
+        api.GET("/api/v1/companies/{company_id}/stakeholders", {
+          params: { path: { company_id: companyId } },
+        }),
+      ),
   });
 }
 
 export function useAddStakeholder(companyId: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; name?: string }) =>
-      unwrap(api.POST("/api/v1/companies/{company_id}/stakeholders", { params: { path: { company_id: companyId } }, body })),
+    mutationFn: (body: { email: string; name: string }) =>
+      unwrap(
+        api.POST("/api/v1/companies/{company_id}/stakeholders", {
+          params: { path: { company_id: companyId } },
+          body,
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: companyKeys.stakeholders(companyId) }),
   });
 }
@@ -82,12 +122,20 @@ export function useRemoveStakeholder(companyId: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: number) =>
-      unwrap(api.DELETE("/api/v1/stakeholders/{stakeholder_id}", { params: { path: { stakeholder_id: id } } })),
+      unwrap(
+        api.DELETE("/api/v1/stakeholders/{stakeholder_id}", {
+          params: { path: { stakeholder_id: id } },
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: companyKeys.stakeholders(companyId) }),
   });
 }
 
-export function useOutbox(params: { status?: "pending" | "sent" | "failed"; page?: number; page_size?: number }) {
+export function useOutbox(params: {
+  status?: "pending" | "sent" | "failed";
+  page?: number;
+  page_size?: number;
+}) {
   return useQuery({
     queryKey: adminKeys.outbox(params),
     queryFn: () => unwrapPage(api.GET("/api/v1/admin/outbox", { params: { query: params } })),
@@ -98,7 +146,11 @@ export function useRequeue() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (id: number) =>
-      unwrap(api.POST("/api/v1/admin/outbox/{message_id}/requeue", { params: { path: { message_id: id } } })),
+      unwrap(
+        api.POST("/api/v1/admin/outbox/{message_id}/requeue", {
+          params: { path: { message_id: id } },
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: ["outbox"] }),
   });
 }

@@ -1,7 +1,11 @@
 import { Container, Paper, Stack, Text, Title } from "@mantine/core";
 import { type ReactNode, useEffect } from "react";
 
-export function AuthCard({ title, subtitle, children }: {
+export function AuthCard({
+  title,
+  subtitle,
+  children,
+}: {
   title: string;
   subtitle?: ReactNode;
   children: ReactNode;

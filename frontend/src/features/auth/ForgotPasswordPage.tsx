@@ -2,8 +2,8 @@ import { Alert, Anchor, Button, Stack, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { Link } from "react-router";
 import { FormError } from "@/components/FormError";
-import { useRequestPasswordReset } from "./api";
 import { AuthCard } from "./AuthCard";
+import { useRequestPasswordReset } from "./api";
 
 export default function ForgotPasswordPage() {
   const reset = useRequestPasswordReset();

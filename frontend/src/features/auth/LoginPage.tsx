@@ -2,8 +2,8 @@ import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from "@mantine
 import { useForm } from "@mantine/form";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { ApiError, errorMessage, formatRetryAfter } from "@/lib/errors";
-import { useLogin, useMe } from "./api";
 import { AuthCard } from "./AuthCard";
+import { useLogin, useMe } from "./api";
 
 function safeNext(next: string | null): string {
   // Only same-app paths, never another origin.
@@ -12,7 +12,8 @@ function safeNext(next: string | null): string {
 
 export function loginErrorMessage(error: unknown): string {
   if (error instanceof ApiError && error.status === 429) {
-    const wait = error.retryAfter != null ? ` Try again in ${formatRetryAfter(error.retryAfter)}.` : "";
+    const wait =
+      error.retryAfter != null ? ` Try again in ${formatRetryAfter(error.retryAfter)}.` : "";
     return `Too many sign-in attempts.${wait}`;
   }
   if (error instanceof ApiError && error.status === 401) {

@@ -3,8 +3,8 @@ import { useForm } from "@mantine/form";
 import { Link, useSearchParams } from "react-router";
 import { FormError } from "@/components/FormError";
 import { fieldErrors } from "@/lib/errors";
-import { useSetPassword } from "./api";
 import { AuthCard } from "./AuthCard";
+import { useSetPassword } from "./api";
 
 export const MIN_PASSWORD_LENGTH = 8;
 
@@ -54,7 +54,9 @@ export default function SetPasswordPage() {
     <AuthCard title="Set your password" subtitle="Choose a password for your account.">
       <form
         noValidate
-        onSubmit={form.onSubmit((values) => setPassword.mutate({ token, password: values.password }))}
+        onSubmit={form.onSubmit((values) =>
+          setPassword.mutate({ token, password: values.password }),
+        )}
       >
         <Stack>
           <FormError error={setPassword.error} />

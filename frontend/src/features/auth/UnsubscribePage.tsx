@@ -1,8 +1,8 @@
 import { Alert, Button, Stack, Text } from "@mantine/core";
 import { useParams } from "react-router";
 import { FormError } from "@/components/FormError";
-import { useUnsubscribe } from "./api";
 import { AuthCard } from "./AuthCard";
+import { useUnsubscribe } from "./api";
 
 export default function UnsubscribePage() {
   const { token = "" } = useParams();
@@ -15,9 +15,7 @@ export default function UnsubscribePage() {
         </Alert>
       ) : (
         <Stack>
-          <Text>
-            Stop receiving e-mails when this company reaches or reverts a milestone?
-          </Text>
+          <Text>Stop receiving e-mails when this company reaches or reverts a milestone?</Text>
           <FormError error={unsubscribe.error} />
           <Button
             color="red"

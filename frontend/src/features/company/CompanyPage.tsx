@@ -1,6 +1,7 @@
 import { Stack, Tabs, Text } from "@mantine/core";
 import { lazy, Suspense } from "react";
 import { useParams, useSearchParams } from "react-router";
+import { NotFound } from "@/app/NotFound";
 import { MilestoneBadge } from "@/components/Badges";
 import { PageHeader } from "@/components/PageHeader";
 import { ErrorState, LoadingState } from "@/components/QueryState";
@@ -12,7 +13,6 @@ import { ApiError } from "@/lib/errors";
 import { isMilestoneKey } from "@/lib/milestones";
 import { can } from "@/lib/permissions";
 import type { MilestoneKey } from "@/lib/types";
-import { NotFound } from "@/app/NotFound";
 import { useCompany, useCompanyMilestones } from "./api";
 import { MetricsPanel } from "./MetricsPanel";
 import { MilestoneDetail } from "./MilestoneDetail";
@@ -49,11 +49,17 @@ export default function CompanyPage() {
   const requested = search.get("m");
   const selected: MilestoneKey = isMilestoneKey(requested)
     ? requested
-    : (milestones.data.current_milestone ?? statuses[statuses.length - 1]?.milestone ?? "value_baseline");
+    : (milestones.data.current_milestone ??
+      statuses[statuses.length - 1]?.milestone ??
+      "value_baseline");
   const status = statuses.find((s) => s.milestone === selected) ?? statuses[0];
   const showStakeholders = can.manageStakeholders(me, companyId);
   const tabParam = search.get("tab");
-  const tab = TABS.includes(tabParam as (typeof TABS)[number]) && (tabParam !== "stakeholders" || showStakeholders) ? tabParam : "milestone";
+  const tab =
+    TABS.includes(tabParam as (typeof TABS)[number]) &&
+    (tabParam !== "stakeholders" || showStakeholders)
+      ? tabParam
+      : "milestone";
 
   const update = (key: string, value: string) => {
     const next = new URLSearchParams(search);

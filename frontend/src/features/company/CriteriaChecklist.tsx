@@ -3,12 +3,18 @@ import type { Evidence, MilestoneStatus } from "@/lib/types";
 import { evidenceDownloadUrl } from "./api";
 
 export function evidenceHref(e: Evidence): string | null {
-  if (e.evidence_type === "document") return evidenceDownloadUrl(e.id);
+  if (e.evidence_type === "document") return e.download_url || evidenceDownloadUrl(e.id);
   if (e.evidence_type === "link") return e.url ?? null;
   return null;
 }
 
-export function CriteriaChecklist({ status, evidence }: { status: MilestoneStatus; evidence: Evidence[] }) {
+export function CriteriaChecklist({
+  status,
+  evidence,
+}: {
+  status: MilestoneStatus;
+  evidence: Evidence[];
+}) {
   return (
     <Card>
       <Title order={3} size="h4" mb="sm">
@@ -22,7 +28,13 @@ export function CriteriaChecklist({ status, evidence }: { status: MilestoneStatu
             <List.Item
               key={criterion.key}
               icon={
-                <ThemeIcon color={met ? "green" : "gray"} variant={met ? "filled" : "light"} radius="xl" size="sm" aria-hidden>
+                <ThemeIcon
+                  color={met ? "green" : "gray"}
+                  variant={met ? "filled" : "light"}
+                  radius="xl"
+                  size="sm"
+                  aria-hidden
+                >
                   <Text size="xs" c="inherit">
                     {met ? "✓" : "·"}
                   </Text>
@@ -39,7 +51,13 @@ export function CriteriaChecklist({ status, evidence }: { status: MilestoneStatu
                 {linked.map((e) => {
                   const href = evidenceHref(e);
                   return href ? (
-                    <Anchor key={e.id} href={href} size="xs" target={e.evidence_type === "link" ? "_blank" : undefined} rel="noopener noreferrer">
+                    <Anchor
+                      key={e.id}
+                      href={href}
+                      size="xs"
+                      target={e.evidence_type === "link" ? "_blank" : undefined}
+                      rel="noopener noreferrer"
+                    >
                       {e.title}
                     </Anchor>
                   ) : (

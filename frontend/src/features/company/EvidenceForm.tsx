@@ -1,4 +1,13 @@
-import { Button, Group, NumberInput, SegmentedControl, Select, Stack, TextInput, Textarea } from "@mantine/core";
+import {
+  Button,
+  Group,
+  NumberInput,
+  SegmentedControl,
+  Select,
+  Stack,
+  Textarea,
+  TextInput,
+} from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { FormError } from "@/components/FormError";
@@ -15,7 +24,13 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-export function EvidenceForm({ companyId, status }: { companyId: number; status: MilestoneStatus }) {
+export function EvidenceForm({
+  companyId,
+  status,
+}: {
+  companyId: number;
+  status: MilestoneStatus;
+}) {
   const create = useCreateEvidence(companyId, status.milestone);
   const form = useForm({
     initialValues: {
@@ -30,17 +45,25 @@ export function EvidenceForm({ companyId, status }: { companyId: number; status:
     validate: {
       title: (v) => (v.trim() ? null : "Enter a title"),
       url: (v, values) =>
-        values.evidence_type === "link" && !isHttpUrl(v.trim()) ? "Enter an http or https address" : null,
+        values.evidence_type === "link" && !isHttpUrl(v.trim())
+          ? "Enter an http or https address"
+          : null,
       metric_value: (v, values) =>
-        values.evidence_type === "metric" && (v === "" || Number.isNaN(Number(v))) ? "Enter a number" : null,
-      metric_unit: (v, values) => (values.evidence_type === "metric" && !v.trim() ? "Enter a unit" : null),
+        values.evidence_type === "metric" && (v === "" || Number.isNaN(Number(v)))
+          ? "Enter a number"
+          : null,
+      metric_unit: (v, values) =>
+        values.evidence_type === "metric" && !v.trim() ? "Enter a unit" : null,
     },
   });
   const server = fieldErrors(create.error);
 
   const submit = form.onSubmit((v) => {
-    const body: EvidenceCreate = { evidence_type: v.evidence_type, title: v.title.trim() };
-    if (v.description.trim()) body.description = v.description.trim();
+    const body: EvidenceCreate = {
+      evidence_type: v.evidence_type,
+      title: v.title.trim(),
+      description: v.description.trim(),
+    };
     if (v.criterion) body.criterion = v.criterion;
     if (v.evidence_type === "link") body.url = v.url.trim();
     else {
@@ -69,7 +92,12 @@ export function EvidenceForm({ companyId, status }: { companyId: number; status:
           {...form.getInputProps("evidence_type")}
         />
         <FormError error={create.error} />
-        <TextInput label="Title" required {...form.getInputProps("title")} error={form.errors.title ?? server.title} />
+        <TextInput
+          label="Title"
+          required
+          {...form.getInputProps("title")}
+          error={form.errors.title ?? server.title}
+        />
         {isLink ? (
           <TextInput
             label="URL"

@@ -1,4 +1,15 @@
-import { ActionIcon, Anchor, Badge, Button, Group, Modal, Paper, Stack, Text, Tooltip } from "@mantine/core";
+import {
+  ActionIcon,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Modal,
+  Paper,
+  Stack,
+  Text,
+  Tooltip,
+} from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { FormError } from "@/components/FormError";
@@ -38,7 +49,12 @@ export function EvidenceList({
 
   return (
     <>
-      <Stack gap="xs" component="ul" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Evidence">
+      <Stack
+        gap="xs"
+        component="ul"
+        style={{ listStyle: "none", padding: 0, margin: 0 }}
+        aria-label="Evidence"
+      >
         {evidence.map((e) => {
           const href = evidenceHref(e);
           return (
@@ -112,7 +128,12 @@ export function EvidenceList({
           );
         })}
       </Stack>
-      <Modal opened={removing !== null} onClose={() => setRemoving(null)} title="Remove evidence?" centered>
+      <Modal
+        opened={removing !== null}
+        onClose={() => setRemoving(null)}
+        title="Remove evidence?"
+        centered
+      >
         <Stack>
           <Text size="sm">
             “{removing?.title}” leaves the evidence list. The history keeps a record of it.

@@ -1,4 +1,14 @@
-import { Alert, Button, Group, Progress, Select, Stack, Text, TextInput, Textarea } from "@mantine/core";
+import {
+  Alert,
+  Button,
+  Group,
+  Progress,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+} from "@mantine/core";
 import { Dropzone, type FileRejection } from "@mantine/dropzone";
 import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
@@ -22,12 +32,19 @@ export function uploadErrorMessage(error: unknown): string {
 
 function rejectionMessage(rejections: FileRejection[]): string {
   const first = rejections[0]?.errors[0];
-  if (first?.code === "file-too-large") return `The file is larger than ${fileSize(MAX_UPLOAD_BYTES)}.`;
+  if (first?.code === "file-too-large")
+    return `The file is larger than ${fileSize(MAX_UPLOAD_BYTES)}.`;
   if (first?.code === "too-many-files") return "Drop one file at a time.";
   return first?.message ?? "This file cannot be uploaded.";
 }
 
-export function EvidenceUpload({ companyId, status }: { companyId: number; status: MilestoneStatus }) {
+export function EvidenceUpload({
+  companyId,
+  status,
+}: {
+  companyId: number;
+  status: MilestoneStatus;
+}) {
   const qc = useQueryClient();
   const [file, setFile] = useState<File | null>(null);
   const [title, setTitle] = useState("");
@@ -92,6 +109,7 @@ export function EvidenceUpload({ companyId, status }: { companyId: number; statu
           multiple={false}
           disabled={uploading}
           aria-label="Drop a document here or press to choose a file"
+          inputProps={{ "aria-label": "Choose a document to upload" }}
           data-testid="evidence-dropzone"
         >
           <Stack align="center" gap={4} py="md" style={{ pointerEvents: "none" }}>
@@ -111,8 +129,19 @@ export function EvidenceUpload({ companyId, status }: { companyId: number; statu
             {error}
           </Alert>
         )}
-        <TextInput label="Document title" value={title} onChange={(e) => setTitle(e.currentTarget.value)} required />
-        <Textarea label="Description" value={description} onChange={(e) => setDescription(e.currentTarget.value)} autosize minRows={2} />
+        <TextInput
+          label="Document title"
+          value={title}
+          onChange={(e) => setTitle(e.currentTarget.value)}
+          required
+        />
+        <Textarea
+          label="Description"
+          value={description}
+          onChange={(e) => setDescription(e.currentTarget.value)}
+          autosize
+          minRows={2}
+        />
         <Select
           label="Criterion"
           placeholder="Not linked to a criterion"
@@ -122,7 +151,11 @@ export function EvidenceUpload({ companyId, status }: { companyId: number; statu
           clearable
         />
         {uploading && (
-          <Progress value={Math.round((progress ?? 0) * 100)} aria-label="Upload progress" animated />
+          <Progress
+            value={Math.round((progress ?? 0) * 100)}
+            aria-label="Upload progress"
+            animated
+          />
         )}
         <Group justify="flex-end">
           <Button type="submit" loading={uploading} disabled={!file}>

@@ -8,7 +8,13 @@ import { MetricsCards } from "./MetricsCards";
 
 const TrendChart = lazy(() => import("./TrendChart"));
 
-export function MetricsPanel({ companyId, milestone }: { companyId: number; milestone: MilestoneKey }) {
+export function MetricsPanel({
+  companyId,
+  milestone,
+}: {
+  companyId: number;
+  milestone: MilestoneKey;
+}) {
   const metrics = useCompanyMetrics(companyId);
   return (
     <QueryBoundary query={metrics} loadingLabel="Loading metrics…">
@@ -19,7 +25,11 @@ export function MetricsPanel({ companyId, milestone }: { companyId: number; mile
             <Title order={3} size="h4">
               {milestoneTitle(milestone)}: metrics
             </Title>
-            {current ? <MetricsCards metrics={current} /> : <EmptyState title="No metrics for this milestone" />}
+            {current ? (
+              <MetricsCards metrics={current} />
+            ) : (
+              <EmptyState title="No metrics for this milestone" />
+            )}
             <Card>
               <Title order={3} size="h4" mb="sm">
                 Last 12 weeks

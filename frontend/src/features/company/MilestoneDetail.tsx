@@ -12,7 +12,13 @@ import { EvidenceList } from "./EvidenceList";
 import { EvidenceUpload } from "./EvidenceUpload";
 import { ToggleDialog } from "./ToggleDialog";
 
-export function MilestoneDetail({ companyId, status }: { companyId: number; status: MilestoneStatus }) {
+export function MilestoneDetail({
+  companyId,
+  status,
+}: {
+  companyId: number;
+  status: MilestoneStatus;
+}) {
   const me = useViewer();
   const evidence = useEvidence(companyId, status.milestone);
   const [dialogOpen, dialog] = useDisclosure(false);
@@ -28,8 +34,14 @@ export function MilestoneDetail({ companyId, status }: { companyId: number; stat
               <Title order={2} size="h3">
                 {status.title}
               </Title>
-              <Badge color={status.achieved ? "green" : status.state === "current" ? "blue" : "gray"}>
-                {status.achieved ? "Achieved" : status.state === "current" ? "In progress" : "Upcoming"}
+              <Badge
+                color={status.achieved ? "green" : status.state === "current" ? "blue" : "gray"}
+              >
+                {status.achieved
+                  ? "Achieved"
+                  : status.state === "current"
+                    ? "In progress"
+                    : "Upcoming"}
               </Badge>
             </Group>
             <Text size="sm" c="dimmed">
@@ -38,8 +50,12 @@ export function MilestoneDetail({ companyId, status }: { companyId: number; stat
             </Text>
           </Stack>
           {mayToggle && (
-            <Button color={status.achieved ? "red" : "green"} variant={status.achieved ? "outline" : "filled"} onClick={dialog.open}>
-              {status.achieved ? "Revert milestone…" : "Mark as achieved…"}
+            <Button
+              color={status.achieved ? "red" : "green"}
+              variant={status.achieved ? "outline" : "filled"}
+              onClick={dialog.open}
+            >
+              {status.achieved ? "Revert to not achieved…" : "Mark as achieved…"}
             </Button>
           )}
         </Group>
@@ -55,7 +71,12 @@ export function MilestoneDetail({ companyId, status }: { companyId: number; stat
                 <Title order={3} size="h4" mb="sm">
                   Evidence ({items.length})
                 </Title>
-                <EvidenceList companyId={companyId} status={status} evidence={items} canManage={mayManageEvidence} />
+                <EvidenceList
+                  companyId={companyId}
+                  status={status}
+                  evidence={items}
+                  canManage={mayManageEvidence}
+                />
                 {mayManageEvidence && (
                   <Tabs defaultValue="upload" mt="md" keepMounted={false}>
                     <Tabs.List>
@@ -76,7 +97,12 @@ export function MilestoneDetail({ companyId, status }: { companyId: number; stat
         )}
       </QueryBoundary>
       {mayToggle && (
-        <ToggleDialog companyId={companyId} status={status} opened={dialogOpen} onClose={dialog.close} />
+        <ToggleDialog
+          companyId={companyId}
+          status={status}
+          opened={dialogOpen}
+          onClose={dialog.close}
+        />
       )}
     </Stack>
   );

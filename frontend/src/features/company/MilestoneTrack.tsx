@@ -1,4 +1,13 @@
-import { Badge, Group, Paper, SimpleGrid, Stack, Text, ThemeIcon, UnstyledButton } from "@mantine/core";
+import {
+  Badge,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  ThemeIcon,
+  UnstyledButton,
+} from "@mantine/core";
 import { days, shortDate } from "@/lib/format";
 import type { MilestoneKey, MilestoneStatus } from "@/lib/types";
 
@@ -16,7 +25,12 @@ export function MilestoneTrack({
 }) {
   return (
     <nav aria-label="Milestone track">
-      <SimpleGrid cols={{ base: 1, xs: 5 }} spacing="xs" component="ol" style={{ listStyle: "none", padding: 0, margin: 0 }}>
+      <SimpleGrid
+        cols={{ base: 1, xs: 5 }}
+        spacing="xs"
+        component="ol"
+        style={{ listStyle: "none", padding: 0, margin: 0 }}
+      >
         {milestones.map((m, index) => {
           const isSelected = m.milestone === selected;
           const color = STATE_COLOR[m.state];
@@ -36,8 +50,7 @@ export function MilestoneTrack({
                   style={{
                     borderColor: isSelected ? "var(--mantine-color-indigo-6)" : undefined,
                     borderWidth: isSelected ? 2 : 1,
-                    background:
-                      m.state === "current" ? "var(--mantine-color-blue-0)" : undefined,
+                    background: m.state === "current" ? "var(--mantine-color-blue-0)" : undefined,
                   }}
                 >
                   <Stack gap={4}>

@@ -3,7 +3,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { ApiError, errorMessage } from "@/lib/errors";
 import type { MilestoneStatus } from "@/lib/types";
-import { companyKeys, useStatusEtag, useToggleMilestone } from "./api";
+import { companyKeys, useToggleMilestone } from "./api";
 
 export const MAX_REASON_LENGTH = 2000;
 
@@ -18,7 +18,8 @@ export function toggleRefusal(error: unknown): { title: string; message: string;
         stale: true,
       };
     if (error.status === 409) return { title: "Milestone order", message, stale: false };
-    if (error.status === 422) return { title: "Cannot change this milestone yet", message, stale: false };
+    if (error.status === 422)
+      return { title: "Cannot change this milestone yet", message, stale: false };
     if (error.status === 403) return { title: "Not allowed", message, stale: false };
   }
   return { title: "The change was not saved", message, stale: false };
@@ -39,7 +40,6 @@ export function ToggleDialog({
   const reverting = status.achieved;
   const [reason, setReason] = useState("");
   const [reasonError, setReasonError] = useState<string | null>(null);
-  const etag = useStatusEtag(companyId, status.milestone, opened);
   const toggle = useToggleMilestone(companyId, status.milestone);
   const { reset } = toggle;
 
@@ -64,16 +64,14 @@ export function ToggleDialog({
     }
     setReasonError(null);
     toggle.mutate(
-      { achieved: !reverting, reason: trimmed || undefined, etag: etag.data ?? null },
+      { achieved: !reverting, reason: trimmed || undefined, etag: status.etag || null },
       { onSuccess: onClose },
     );
   };
 
   const reload = async () => {
-    await Promise.all([
-      qc.invalidateQueries({ queryKey: companyKeys.detail(companyId) }),
-      etag.refetch(),
-    ]);
+    // Fresh statuses bring a fresh etag with them.
+    await qc.invalidateQueries({ queryKey: companyKeys.detail(companyId) });
     toggle.reset();
     onClose();
   };
@@ -118,7 +116,12 @@ export function ToggleDialog({
             error={reasonError}
             maxLength={MAX_REASON_LENGTH}
           />
-          <Text size="xs" c={reason.length >= MAX_REASON_LENGTH ? "red" : "dimmed"} ta="right" aria-live="polite">
+          <Text
+            size="xs"
+            c={reason.length >= MAX_REASON_LENGTH ? "red" : "dimmed"}
+            ta="right"
+            aria-live="polite"
+          >
             {reason.length} / {MAX_REASON_LENGTH}
           </Text>
           <Group justify="flex-end">

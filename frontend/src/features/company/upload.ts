@@ -28,10 +28,7 @@ export function uploadEvidence(
     if (input.criterion) form.append("criterion", input.criterion);
 
     const xhr = new XMLHttpRequest();
-    xhr.open(
-      "POST",
-      `/api/v1/companies/${input.companyId}/milestones/${input.milestone}/evidence`,
-    );
+    xhr.open("POST", `/api/v1/companies/${input.companyId}/milestones/${input.milestone}/evidence`);
     xhr.withCredentials = true;
     xhr.setRequestHeader("Accept", "application/json");
     const token = getCsrfToken();
@@ -58,7 +55,8 @@ export function uploadEvidence(
       reject(toApiError(xhr.status, headers, body));
     };
     xhr.onerror = () => reject(new TypeError("Network error during upload"));
-    xhr.onabort = () => reject(new ApiError({ status: 0, code: "aborted", message: "Upload cancelled." }));
+    xhr.onabort = () =>
+      reject(new ApiError({ status: 0, code: "aborted", message: "Upload cancelled." }));
     signal?.addEventListener("abort", () => xhr.abort());
     xhr.send(form);
   });

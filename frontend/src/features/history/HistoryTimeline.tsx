@@ -7,15 +7,20 @@ import { MILESTONE_OPTIONS, milestoneTitle } from "@/lib/milestones";
 import type { HistoryItem, MilestoneKey } from "@/lib/types";
 import { useHistory } from "./api";
 
+function evidenceTitle(item: HistoryItem): string {
+  const title = (item as { evidence_title?: unknown }).evidence_title;
+  return typeof title === "string" && title ? ` “${title}”` : "";
+}
+
 export function describeEvent(item: HistoryItem): string {
   const m = milestoneTitle(item.milestone);
   switch (item.event) {
     case "toggled":
       return item.achieved ? `${m} achieved` : `${m} reverted to not achieved`;
     case "evidence_added":
-      return `Evidence added to ${m}`;
+      return `Evidence${evidenceTitle(item)} added to ${m}`;
     case "evidence_removed":
-      return `Evidence removed from ${m}`;
+      return `Evidence${evidenceTitle(item)} removed from ${m}`;
     default:
       return `${m}: ${item.event}`;
   }
@@ -54,15 +59,25 @@ export function HistoryTimeline({ companyId }: { companyId: number }) {
       <QueryBoundary query={history} loadingLabel="Loading history…">
         {(data) =>
           data.items.length === 0 ? (
-            <EmptyState title="Nothing has happened yet">Milestone changes and evidence show up here.</EmptyState>
+            <EmptyState title="Nothing has happened yet">
+              Milestone changes and evidence show up here.
+            </EmptyState>
           ) : (
             <>
               <Timeline bulletSize={14} lineWidth={2} aria-label="History">
                 {data.items.map((item) => (
                   <Timeline.Item
                     key={item.id}
-                    color={item.event === "toggled" && item.achieved === false ? "red" : COLOR[item.event]}
-                    title={<Text fw={500} size="sm">{describeEvent(item)}</Text>}
+                    color={
+                      item.event === "toggled" && item.achieved === false
+                        ? "red"
+                        : COLOR[item.event]
+                    }
+                    title={
+                      <Text fw={500} size="sm">
+                        {describeEvent(item)}
+                      </Text>
+                    }
                   >
                     {item.reason && (
                       <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
@@ -70,12 +85,20 @@ export function HistoryTimeline({ companyId }: { companyId: number }) {
                       </Text>
                     )}
                     <Text size="xs" c="dimmed">
-                      {item.actor_name ?? "Someone"} · <RelativeTime value={item.created_at} />
+                      {typeof item.actor_name === "string" && item.actor_name
+                        ? item.actor_name
+                        : "Someone"}{" "}
+                      · <RelativeTime value={item.created_at} />
                     </Text>
                   </Timeline.Item>
                 ))}
               </Timeline>
-              <PaginationBar info={data.pagination} page={page} onChange={setPage} label="History pages" />
+              <PaginationBar
+                info={data.pagination}
+                page={page}
+                onChange={setPage}
+                label="History pages"
+              />
             </>
           )
         }

@@ -2,7 +2,10 @@ import { useQuery } from "@tanstack/react-query";
 import { api, unwrapPage } from "@/lib/api";
 import type { MilestoneKey } from "@/lib/types";
 
-export function useHistory(companyId: number, filters: { milestone?: MilestoneKey; page?: number; page_size?: number }) {
+export function useHistory(
+  companyId: number,
+  filters: { milestone?: MilestoneKey; page?: number; page_size?: number },
+) {
   return useQuery({
     queryKey: ["companies", companyId, "history", filters],
     queryFn: () =>

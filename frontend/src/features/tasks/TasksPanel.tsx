@@ -1,4 +1,17 @@
-import { Button, Card, Collapse, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Textarea, Title } from "@mantine/core";
+import {
+  Button,
+  Card,
+  Collapse,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+} from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
@@ -31,7 +44,15 @@ const STATUS_FILTERS = [
   { value: "cancelled", label: "Cancelled" },
 ];
 
-function CreateTaskForm({ companyId, milestone, onDone }: { companyId: number; milestone: MilestoneKey; onDone: () => void }) {
+function CreateTaskForm({
+  companyId,
+  milestone,
+  onDone,
+}: {
+  companyId: number;
+  milestone: MilestoneKey;
+  onDone: () => void;
+}) {
   const create = useCreateTask(companyId);
   const form = useForm({
     initialValues: { title: "", description: "", milestone: milestone as string },
@@ -43,7 +64,11 @@ function CreateTaskForm({ companyId, milestone, onDone }: { companyId: number; m
       aria-label="New task"
       onSubmit={form.onSubmit((v) =>
         create.mutate(
-          { title: v.title.trim(), description: v.description.trim() || undefined, milestone: v.milestone as MilestoneKey },
+          {
+            title: v.title.trim(),
+            description: v.description.trim(),
+            milestone: v.milestone as MilestoneKey,
+          },
           {
             onSuccess: () => {
               notifications.show({ message: "Task created", color: "green" });
@@ -57,8 +82,18 @@ function CreateTaskForm({ companyId, milestone, onDone }: { companyId: number; m
       <Stack gap="sm">
         <FormError error={create.error} />
         <TextInput label="Task title" required {...form.getInputProps("title")} />
-        <Textarea label="Task description" autosize minRows={2} {...form.getInputProps("description")} />
-        <Select label="Milestone" data={MILESTONE_OPTIONS} allowDeselect={false} {...form.getInputProps("milestone")} />
+        <Textarea
+          label="Task description"
+          autosize
+          minRows={2}
+          {...form.getInputProps("description")}
+        />
+        <Select
+          label="Milestone"
+          data={MILESTONE_OPTIONS}
+          allowDeselect={false}
+          {...form.getInputProps("milestone")}
+        />
         <Group justify="flex-end">
           <Button type="submit" loading={create.isPending}>
             Create task
@@ -99,12 +134,14 @@ export function TaskRow({
             {milestoneTitle(task.milestone)} · created <RelativeTime value={task.created_at} />
             {task.submitted_at && task.status === "submitted" && (
               <>
-                {" "}· submitted <RelativeTime value={task.submitted_at} />
+                {" "}
+                · submitted <RelativeTime value={task.submitted_at} />
               </>
             )}
             {task.completed_at && (
               <>
-                {" "}· completed <RelativeTime value={task.completed_at} />
+                {" "}
+                · completed <RelativeTime value={task.completed_at} />
               </>
             )}
           </Text>
@@ -116,32 +153,65 @@ export function TaskRow({
         </Stack>
         <Group gap="xs">
           {task.status === "open" && can.submitTask(me, companyId) && (
-            <Button size="xs" variant="light" disabled={busy} onClick={() => onAction(task, "submit")} aria-label={`Submit task ${task.title} for approval`}>
+            <Button
+              size="xs"
+              variant="light"
+              disabled={busy}
+              onClick={() => onAction(task, "submit")}
+              aria-label={`Submit task ${task.title} for approval`}
+            >
               Submit for approval
             </Button>
           )}
           {task.status === "submitted" && reviewer && (
             <>
-              <Button size="xs" color="green" disabled={busy} onClick={() => onAction(task, "approve")} aria-label={`Approve task ${task.title}`}>
+              <Button
+                size="xs"
+                color="green"
+                disabled={busy}
+                onClick={() => onAction(task, "approve")}
+                aria-label={`Approve task ${task.title}`}
+              >
                 Approve
               </Button>
-              <Button size="xs" color="red" variant="light" disabled={busy} onClick={() => onAction(task, "reject")} aria-label={`Reject task ${task.title}`}>
+              <Button
+                size="xs"
+                color="red"
+                variant="light"
+                disabled={busy}
+                onClick={() => onAction(task, "reject")}
+                aria-label={`Reject task ${task.title}`}
+              >
                 Reject
               </Button>
             </>
           )}
-          {(task.status === "open" || task.status === "submitted") && can.cancelTask(me, companyId) && (
-            <Button size="xs" color="gray" variant="subtle" disabled={busy} onClick={() => onAction(task, "cancel")} aria-label={`Cancel task ${task.title}`}>
-              Cancel task
-            </Button>
-          )}
+          {(task.status === "open" || task.status === "submitted") &&
+            can.cancelTask(me, companyId) && (
+              <Button
+                size="xs"
+                color="gray"
+                variant="subtle"
+                disabled={busy}
+                onClick={() => onAction(task, "cancel")}
+                aria-label={`Cancel task ${task.title}`}
+              >
+                Cancel task
+              </Button>
+            )}
         </Group>
       </Group>
     </Paper>
   );
 }
 
-export function TasksPanel({ companyId, milestone }: { companyId: number; milestone: MilestoneKey }) {
+export function TasksPanel({
+  companyId,
+  milestone,
+}: {
+  companyId: number;
+  milestone: MilestoneKey;
+}) {
   const me = useViewer();
   const [status, setStatus] = useState("all");
   const [onlyMilestone, setOnlyMilestone] = useState(true);
@@ -170,7 +240,12 @@ export function TasksPanel({ companyId, milestone }: { companyId: number; milest
           setRejecting(null);
         },
         onError: (e) => {
-          if (act !== "reject") notifications.show({ title: "Task not changed", message: errorMessage(e), color: "red" });
+          if (act !== "reject")
+            notifications.show({
+              title: "Task not changed",
+              message: errorMessage(e),
+              color: "red",
+            });
         },
       },
     );
@@ -224,12 +299,28 @@ export function TasksPanel({ companyId, milestone }: { companyId: number; milest
             <EmptyState title="No tasks here">Tasks for this filter will show up here.</EmptyState>
           ) : (
             <>
-              <Stack gap="xs" component="ul" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Tasks">
+              <Stack
+                gap="xs"
+                component="ul"
+                style={{ listStyle: "none", padding: 0, margin: 0 }}
+                aria-label="Tasks"
+              >
                 {data.items.map((t) => (
-                  <TaskRow key={t.id} task={t} companyId={companyId} onAction={run} busy={action.isPending} />
+                  <TaskRow
+                    key={t.id}
+                    task={t}
+                    companyId={companyId}
+                    onAction={run}
+                    busy={action.isPending}
+                  />
                 ))}
               </Stack>
-              <PaginationBar info={data.pagination} page={page} onChange={setPage} label="Task pages" />
+              <PaginationBar
+                info={data.pagination}
+                page={page}
+                onChange={setPage}
+                label="Task pages"
+              />
             </>
           )
         }

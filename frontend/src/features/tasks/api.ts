@@ -11,7 +11,8 @@ export interface TaskFilters {
 }
 
 export const taskKeys = {
-  list: (companyId: number, filters: TaskFilters = {}) => ["companies", companyId, "tasks", filters] as const,
+  list: (companyId: number, filters: TaskFilters = {}) =>
+    ["companies", companyId, "tasks", filters] as const,
 };
 
 export function useTasks(companyId: number, filters: TaskFilters = {}) {
@@ -29,7 +30,7 @@ export function useTasks(companyId: number, filters: TaskFilters = {}) {
 export function useCreateTask(companyId: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { title: string; description?: string; milestone?: MilestoneKey }) =>
+    mutationFn: (body: { title: string; description: string; milestone?: MilestoneKey }) =>
       unwrap(
         api.POST("/api/v1/companies/{company_id}/tasks", {
           params: { path: { company_id: companyId } },
@@ -45,17 +46,26 @@ export type TaskAction = "submit" | "approve" | "reject" | "cancel";
 export function useTaskAction(companyId: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ taskId, action, comment }: { taskId: number; action: TaskAction; comment?: string }) => {
-      const init = { params: { path: { task_id: taskId } }, body: comment ? { comment } : {} };
+    mutationFn: ({
+      taskId,
+      action,
+      comment,
+    }: {
+      taskId: number;
+      action: TaskAction;
+      comment?: string;
+    }) => {
+      const path = { task_id: taskId };
+      const review = { params: { path }, body: comment ? { comment } : {} };
       switch (action) {
         case "submit":
-          return unwrap(api.POST("/api/v1/tasks/{task_id}/submit", init));
+          return unwrap(api.POST("/api/v1/tasks/{task_id}/submit", { params: { path }, body: {} }));
         case "approve":
-          return unwrap(api.POST("/api/v1/tasks/{task_id}/approve", init));
+          return unwrap(api.POST("/api/v1/tasks/{task_id}/approve", review));
         case "reject":
-          return unwrap(api.POST("/api/v1/tasks/{task_id}/reject", init));
+          return unwrap(api.POST("/api/v1/tasks/{task_id}/reject", review));
         case "cancel":
-          return unwrap(api.POST("/api/v1/tasks/{task_id}/cancel", init));
+          return unwrap(api.POST("/api/v1/tasks/{task_id}/cancel", { params: { path }, body: {} }));
       }
     },
     onSuccess: () => invalidateCompany(qc, companyId),

@@ -1,4 +1,15 @@
-import { Button, Card, Group, Paper, SegmentedControl, Select, Stack, Text, Textarea, Title } from "@mantine/core";
+import {
+  Button,
+  Card,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  Stack,
+  Text,
+  Textarea,
+  Title,
+} from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
@@ -35,7 +46,10 @@ function PostUpdateForm({ companyId, milestone }: { companyId: number; milestone
           { body: v.body.trim(), milestone, task_id: v.task ? Number(v.task) : undefined },
           {
             onSuccess: () => {
-              notifications.show({ message: "Update posted; a coach will review it", color: "green" });
+              notifications.show({
+                message: "Update posted; a coach will review it",
+                color: "green",
+              });
               form.reset();
             },
           },
@@ -53,7 +67,13 @@ function PostUpdateForm({ companyId, milestone }: { companyId: number; milestone
           {...form.getInputProps("body")}
         />
         {taskOptions.length > 0 && (
-          <Select label="Related task" placeholder="None" data={taskOptions} clearable {...form.getInputProps("task")} />
+          <Select
+            label="Related task"
+            placeholder="None"
+            data={taskOptions}
+            clearable
+            {...form.getInputProps("task")}
+          />
         )}
         <Group justify="flex-end">
           <Button type="submit" loading={create.isPending}>
@@ -93,10 +113,23 @@ export function UpdateRow({
           </Group>
           {canReview && update.status === "pending" && (
             <Group gap="xs">
-              <Button size="xs" color="green" disabled={busy} onClick={onApprove} aria-label={`Approve update from ${update.created_at.slice(0, 10)}`}>
+              <Button
+                size="xs"
+                color="green"
+                disabled={busy}
+                onClick={onApprove}
+                aria-label={`Approve update from ${update.created_at.slice(0, 10)}`}
+              >
                 Approve
               </Button>
-              <Button size="xs" color="red" variant="light" disabled={busy} onClick={onReject} aria-label={`Reject update from ${update.created_at.slice(0, 10)}`}>
+              <Button
+                size="xs"
+                color="red"
+                variant="light"
+                disabled={busy}
+                onClick={onReject}
+                aria-label={`Reject update from ${update.created_at.slice(0, 10)}`}
+              >
                 Reject
               </Button>
             </Group>
@@ -115,7 +148,13 @@ export function UpdateRow({
   );
 }
 
-export function UpdatesPanel({ companyId, milestone }: { companyId: number; milestone: MilestoneKey }) {
+export function UpdatesPanel({
+  companyId,
+  milestone,
+}: {
+  companyId: number;
+  milestone: MilestoneKey;
+}) {
   const me = useViewer();
   const [status, setStatus] = useState("all");
   const [page, setPage] = useState(1);
@@ -133,7 +172,8 @@ export function UpdatesPanel({ companyId, milestone }: { companyId: number; mile
       { updateId: u.id, approve: true },
       {
         onSuccess: () => notifications.show({ message: "Update approved", color: "green" }),
-        onError: (e) => notifications.show({ title: "Not approved", message: errorMessage(e), color: "red" }),
+        onError: (e) =>
+          notifications.show({ title: "Not approved", message: errorMessage(e), color: "red" }),
       },
     );
 
@@ -171,7 +211,12 @@ export function UpdatesPanel({ companyId, milestone }: { companyId: number; mile
               <EmptyState title="No progress updates yet" />
             ) : (
               <>
-                <Stack gap="xs" component="ul" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Progress updates">
+                <Stack
+                  gap="xs"
+                  component="ul"
+                  style={{ listStyle: "none", padding: 0, margin: 0 }}
+                  aria-label="Progress updates"
+                >
                   {data.items.map((u) => (
                     <UpdateRow
                       key={u.id}
@@ -186,7 +231,12 @@ export function UpdatesPanel({ companyId, milestone }: { companyId: number; mile
                     />
                   ))}
                 </Stack>
-                <PaginationBar info={data.pagination} page={page} onChange={setPage} label="Update pages" />
+                <PaginationBar
+                  info={data.pagination}
+                  page={page}
+                  onChange={setPage}
+                  label="Update pages"
+                />
               </>
             )
           }

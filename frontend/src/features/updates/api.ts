@@ -39,7 +39,15 @@ export function useCreateUpdate(companyId: number) {
 export function useReviewUpdate(companyId: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ updateId, approve, comment }: { updateId: number; approve: boolean; comment?: string }) => {
+    mutationFn: ({
+      updateId,
+      approve,
+      comment,
+    }: {
+      updateId: number;
+      approve: boolean;
+      comment?: string;
+    }) => {
       const init = { params: { path: { update_id: updateId } }, body: comment ? { comment } : {} };
       return approve
         ? unwrap(api.POST("/api/v1/updates/{update_id}/approve", init))

@@ -1,0 +1,191 @@
+import {
+  Anchor,
+  Badge,
+  Card,
+  Grid,
+  Group,
+  Select,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { useDebouncedValue } from "@mantine/hooks";
+import { Link, useSearchParams } from "react-router";
+import { MilestoneBadge } from "@/components/Badges";
+import { PageHeader } from "@/components/PageHeader";
+import { PaginationBar } from "@/components/PaginationBar";
+import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { RelativeTime } from "@/components/RelativeTime";
+import { ScrollTable } from "@/components/ScrollTable";
+import { useMilestoneAnalytics } from "@/features/analytics/api";
+import { Funnel } from "@/features/analytics/Funnel";
+import { isMilestoneKey, MILESTONE_OPTIONS } from "@/lib/milestones";
+import { type PortfolioSort, usePortfolio } from "./api";
+
+const FILTER_OPTIONS = [...MILESTONE_OPTIONS, { value: "all_achieved", label: "All achieved" }];
+
+export const SORT_OPTIONS: { value: PortfolioSort; label: string }[] = [
+  { value: "name", label: "Name (A–Z)" },
+  { value: "-days_in_milestone", label: "Longest in milestone" },
+  { value: "-achieved_count", label: "Most milestones achieved" },
+  { value: "-pending_approvals", label: "Most pending approvals" },
+  { value: "-last_activity", label: "Most recent activity" },
+];
+
+export default function PortfolioPage() {
+  const [params, setParams] = useSearchParams();
+  const q = params.get("q") ?? "";
+  const sort: PortfolioSort =
+    SORT_OPTIONS.find((o) => o.value === params.get("sort"))?.value ?? "name";
+  const milestoneParam = params.get("milestone");
+  const milestone =
+    isMilestoneKey(milestoneParam) || milestoneParam === "all_achieved"
+      ? milestoneParam
+      : undefined;
+  const page = Number(params.get("page") ?? "1") || 1;
+  const [debouncedQ] = useDebouncedValue(q, 300);
+  const portfolio = usePortfolio({
+    q: debouncedQ || undefined,
+    sort,
+    milestone,
+    page,
+    page_size: 20,
+  });
+  const analytics = useMilestoneAnalytics();
+
+  const set = (key: string, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    if (key !== "page") next.delete("page");
+    setParams(next, { replace: true });
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Portfolio"
+        description="Every company you follow, where it stands and what waits for you."
+      />
+      <Grid>
+        <Grid.Col span={{ base: 12, xl: 8 }}>
+          <Card>
+            <Group mb="md" gap="sm" wrap="wrap" align="flex-end">
+              <TextInput
+                label="Search"
+                placeholder="Company name"
+                value={q}
+                onChange={(e) => set("q", e.currentTarget.value)}
+                style={{ flex: 1, minWidth: 180 }}
+              />
+              <Select
+                label="Milestone"
+                placeholder="All milestones"
+                data={FILTER_OPTIONS}
+                value={milestone ?? null}
+                onChange={(v) => set("milestone", v)}
+                clearable
+                w={{ base: "100%", xs: 180 }}
+              />
+              <Select
+                label="Sort by"
+                data={SORT_OPTIONS}
+                value={sort}
+                onChange={(v) => set("sort", v)}
+                allowDeselect={false}
+                w={{ base: "100%", xs: 210 }}
+              />
+            </Group>
+            <QueryBoundary query={portfolio} loadingLabel="Loading portfolio…">
+              {(data) =>
+                data.items.length === 0 ? (
+                  <EmptyState title={q || milestone ? "No company matches" : "No companies yet"}>
+                    {q || milestone
+                      ? "Try another search or filter."
+                      : "Companies you are assigned to appear here."}
+                  </EmptyState>
+                ) : (
+                  <>
+                    <ScrollTable label="Portfolio companies" minWidth={720}>
+                      <Table striped highlightOnHover verticalSpacing="sm">
+                        <Table.Thead>
+                          <Table.Tr>
+                            <Table.Th>Company</Table.Th>
+                            <Table.Th>Current milestone</Table.Th>
+                            <Table.Th>Days in it</Table.Th>
+                            <Table.Th>Achieved</Table.Th>
+                            <Table.Th>Tasks (done / all)</Table.Th>
+                            <Table.Th>Pending approvals</Table.Th>
+                            <Table.Th>Last activity</Table.Th>
+                          </Table.Tr>
+                        </Table.Thead>
+                        <Table.Tbody>
+                          {data.items.map((row) => (
+                            <Table.Tr key={row.company_id}>
+                              <Table.Td>
+                                <Anchor
+                                  component={Link}
+                                  to={`/companies/${row.company_id}`}
+                                  fw={500}
+                                >
+                                  {row.name}
+                                </Anchor>
+                              </Table.Td>
+                              <Table.Td style={{ whiteSpace: "nowrap" }}>
+                                <MilestoneBadge milestone={row.current_milestone} />
+                              </Table.Td>
+                              <Table.Td>{row.days_in_milestone}</Table.Td>
+                              <Table.Td>{row.achieved_count} / 5</Table.Td>
+                              <Table.Td>
+                                {row.completed_tasks} / {row.total_tasks}
+                                <Text span size="xs" c="dimmed">
+                                  {" "}
+                                  ({row.active_tasks} active)
+                                </Text>
+                              </Table.Td>
+                              <Table.Td>
+                                {row.pending_approvals > 0 ? (
+                                  <Badge color="orange" variant="light">
+                                    {row.pending_approvals}
+                                  </Badge>
+                                ) : (
+                                  <Text size="sm" c="dimmed">
+                                    0
+                                  </Text>
+                                )}
+                              </Table.Td>
+                              <Table.Td>
+                                <RelativeTime value={row.last_activity} fallback="No activity" />
+                              </Table.Td>
+                            </Table.Tr>
+                          ))}
+                        </Table.Tbody>
+                      </Table>
+                    </ScrollTable>
+                    <PaginationBar
+                      info={data.pagination}
+                      page={page}
+                      onChange={(p) => set("page", String(p))}
+                      label="Portfolio pages"
+                    />
+                  </>
+                )
+              }
+            </QueryBoundary>
+          </Card>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, xl: 4 }}>
+          <Card>
+            <Title order={2} size="h4" mb="sm">
+              Milestone funnel
+            </Title>
+            <QueryBoundary query={analytics} loadingLabel="Loading funnel…">
+              {(data) => <Funnel rows={data.milestones} />}
+            </QueryBoundary>
+          </Card>
+        </Grid.Col>
+      </Grid>
+    </>
+  );
+}
