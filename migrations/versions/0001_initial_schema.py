@@ -170,6 +170,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tasks'))
     )
     with op.batch_alter_table('tasks', schema=None) as batch_op:
+        batch_op.create_index('ix_tasks_company_activity', ['company_id', 'status', 'completed_at', 'created_at', 'submitted_at', 'cancelled_at'], unique=False)
         batch_op.create_index('ix_tasks_company_milestone_status', ['company_id', 'milestone', 'status'], unique=False)
 
     op.create_table('evidence',
@@ -222,6 +223,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_progress_updates'))
     )
     with op.batch_alter_table('progress_updates', schema=None) as batch_op:
+        batch_op.create_index('ix_progress_updates_company_activity', ['company_id', 'status', 'reviewed_at', 'created_at'], unique=False)
         batch_op.create_index('ix_progress_updates_company_status', ['company_id', 'milestone', 'status'], unique=False)
 
     op.create_table('task_reviews',
@@ -239,6 +241,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_task_reviews'))
     )
     with op.batch_alter_table('task_reviews', schema=None) as batch_op:
+        batch_op.create_index('ix_task_reviews_company_created', ['company_id', 'created_at'], unique=False)
         batch_op.create_index('ix_task_reviews_company_decision', ['company_id', 'decision'], unique=False)
         batch_op.create_index(batch_op.f('ix_task_reviews_task_id'), ['task_id'], unique=False)
 
@@ -275,10 +278,12 @@ def downgrade():
     with op.batch_alter_table('task_reviews', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_task_reviews_task_id'))
         batch_op.drop_index('ix_task_reviews_company_decision')
+        batch_op.drop_index('ix_task_reviews_company_created')
 
     op.drop_table('task_reviews')
     with op.batch_alter_table('progress_updates', schema=None) as batch_op:
         batch_op.drop_index('ix_progress_updates_company_status')
+        batch_op.drop_index('ix_progress_updates_company_activity')
 
     op.drop_table('progress_updates')
     with op.batch_alter_table('evidence', schema=None) as batch_op:
@@ -288,6 +293,7 @@ def downgrade():
     op.drop_table('evidence')
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_tasks_company_milestone_status')
+        batch_op.drop_index('ix_tasks_company_activity')
 
     op.drop_table('tasks')
     op.drop_table('stakeholders')

@@ -10,6 +10,7 @@ from flask import Flask, jsonify
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from milestones.errors import DomainError
 from milestones.schemas.base import ErrorSchema
@@ -55,10 +56,28 @@ def error_response(
     return response
 
 
+class DatabaseIntConverter(IntegerConverter):
+    """`<int:...>` that only matches ids an INTEGER column can hold: /tasks/99999999999999999999
+    is a 404 like any missing id, not a database overflow error (a 500)."""
+
+    LIMIT = 2**31 - 1
+
+    def to_python(self, value: str) -> int:
+        number = int(super().to_python(value))
+        if number > self.LIMIT:
+            raise ValidationError()
+        return number
+
+
 class Api(flask_smorest.Api):
     """Every error, ours or the framework's, leaves as {code, status, message, errors?}."""
 
     ERROR_SCHEMA = ErrorSchema
+
+    def init_app(self, app: Flask, *args: Any, **kwargs: Any) -> None:
+        # Before any route is added: the rules compile their converters when registered.
+        app.url_map.converters["int"] = DatabaseIntConverter
+        super().init_app(app, *args, **kwargs)
 
     def _register_error_handlers(self) -> None:
         app: Flask = self._app
@@ -66,6 +85,8 @@ class Api(flask_smorest.Api):
         app.register_error_handler(DomainError, handle_domain_error)
         app.register_error_handler(OperationalError, handle_database_down)
         app.register_error_handler(RecursionError, handle_too_deep)
+        # Registered after Flask-SQLAlchemy's, so it runs before its session.remove().
+        app.teardown_appcontext(release_session)
 
     def handle_http_exception(self, error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
@@ -106,6 +127,19 @@ def _summarise(errors: Any) -> str:
 
 def handle_domain_error(error: DomainError) -> ResponseReturnValue:
     return error_response(error.status, error.message, error.code, error.errors, error.headers)
+
+
+def release_session(_error: BaseException | None) -> None:
+    """End the request's transaction; if its connection died meanwhile (database restarted,
+    connection terminated), drop the connection instead of letting the failed ROLLBACK in
+    Flask-SQLAlchemy's teardown turn an already answered request into a 500."""
+    from milestones.extensions import db
+
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        log.warning("database connection lost at the end of a request; discarded")
+        db.session().invalidate()
 
 
 def handle_too_deep(error: RecursionError) -> ResponseReturnValue:

@@ -1,7 +1,68 @@
-"""(being written: see the issue that owns this module)"""
+"""Figures computed by the database: per company, portfolio, across companies."""
 
 from __future__ import annotations
 
-from milestones.api.pagination import Blueprint
+from typing import Any
 
-blp = Blueprint("metrics", __name__, url_prefix="/api/v1")
+from flask.views import MethodView
+
+from milestones.api.pagination import Blueprint
+from milestones.auth.policies import Action, company_for, require_role, user
+from milestones.models import Role
+from milestones.schemas.metrics import (
+    AnalyticsSchema,
+    CompanyMetricsSchema,
+    PingSchema,
+    PortfolioQuerySchema,
+    PortfolioRowSchema,
+)
+from milestones.services import metrics as metrics_service
+
+blp = Blueprint("metrics", __name__, url_prefix="/api/v1", description="Metrics and analytics")
+
+
+@blp.route("/companies/<int:company_id>/metrics")
+class CompanyMetrics(MethodView):
+    @blp.response(200, CompanyMetricsSchema)
+    def get(self, company_id: int) -> dict[str, Any]:
+        """Per-milestone metrics and the 12-week trend"""
+        return metrics_service.company_metrics(company_for(Action.VIEW, company_id))
+
+
+@blp.route("/portfolio")
+class Portfolio(MethodView):
+    @blp.arguments(PortfolioQuerySchema, location="query")
+    @blp.response(200, PortfolioRowSchema(many=True))
+    @blp.alt_response(403, description="Members have no portfolio")
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+        """One row per company the caller may see (coaches and admins)"""
+        require_role(Role.COACH, Role.ADMIN)
+        rows, total = metrics_service.portfolio(
+            user(),
+            page=pagination_parameters.page,
+            page_size=pagination_parameters.page_size,
+            **query,
+        )
+        pagination_parameters.item_count = total
+        return rows
+
+
+@blp.route("/analytics/milestones")
+class MilestoneAnalytics(MethodView):
+    @blp.response(200, AnalyticsSchema)
+    @blp.alt_response(403, description="Members see no cross-company figures")
+    def get(self) -> dict[str, Any]:
+        """Per milestone across the caller's companies: started, achieved, in progress,
+        mean and median days to achieve"""
+        require_role(Role.COACH, Role.ADMIN)
+        return metrics_service.milestone_analytics(user())
+
+
+@blp.route("/ping")
+class Ping(MethodView):
+    @blp.response(200, PingSchema)
+    def get(self) -> dict[str, Any]:
+        """The smallest signed-in JSON response: the benchmark's baseline (the same session,
+        user loading and serialization as every other view, and no work)"""
+        return {"pong": True, "user_id": user().id}

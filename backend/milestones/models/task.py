@@ -30,6 +30,17 @@ class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (
         sa.Index("ix_tasks_company_milestone_status", "company_id", "milestone", "status"),
+        # Covers the portfolio's per-company counts and last activity (index-only scans),
+        # the pending-approvals sort and the weekly trend of completions.
+        sa.Index(
+            "ix_tasks_company_activity",
+            "company_id",
+            "status",
+            "completed_at",
+            "created_at",
+            "submitted_at",
+            "cancelled_at",
+        ),
         sa.CheckConstraint(
             "(status = 'approved') = (completed_at IS NOT NULL)", name="completed_when_approved"
         ),
@@ -58,7 +69,11 @@ class TaskReview(Base):
     """One coach decision on a submitted task; rejections are counted from these."""
 
     __tablename__ = "task_reviews"
-    __table_args__ = (sa.Index("ix_task_reviews_company_decision", "company_id", "decision"),)
+    __table_args__ = (
+        sa.Index("ix_task_reviews_company_decision", "company_id", "decision"),
+        # The portfolio's last activity: the newest review of a company, one index probe.
+        sa.Index("ix_task_reviews_company_created", "company_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
@@ -82,6 +97,14 @@ class ProgressUpdate(Base):
     __tablename__ = "progress_updates"
     __table_args__ = (
         sa.Index("ix_progress_updates_company_status", "company_id", "milestone", "status"),
+        # Covers the portfolio's pending count and last activity, and the weekly trend.
+        sa.Index(
+            "ix_progress_updates_company_activity",
+            "company_id",
+            "status",
+            "reviewed_at",
+            "created_at",
+        ),
         sa.CheckConstraint(
             "(status = 'pending') = (reviewed_at IS NULL)", name="reviewed_unless_pending"
         ),

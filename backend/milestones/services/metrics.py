@@ -1,14 +1,46 @@
-"""Metrics computed by the database (being written: metrics issue).
+"""Metrics computed by the database: per milestone, per company, across companies.
 
-milestone_metrics(company_id) -> {milestone_key: {MilestoneMetrics fields}} is the
-function the milestones view embeds in each status.
+Every figure is an SQL aggregate (FILTER, CASE, window functions); Python only shapes
+the handful of result rows. Each function runs a fixed number of statements whatever
+the data size. "Now" is milestones.timeutil.utcnow(), passed as a bound parameter: the
+database clock is never read, so tests can freeze time.
+
+Runs on PostgreSQL and SQLite: the few constructs whose SQL differs (day differences,
+floor, greatest, ISO week labels, median) are small compiled elements below.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from types import SimpleNamespace
+from typing import Any, cast
 
-from milestones.catalogue import KEYS
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement, expression
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from milestones import catalogue
+from milestones.auth.policies import company_scope
+from milestones.extensions import db
+from milestones.models import (
+    Company,
+    Evidence,
+    HistoryEvent,
+    MilestoneStatus,
+    ProgressUpdate,
+    ReviewDecision,
+    Role,
+    Task,
+    TaskReview,
+    TaskStatus,
+    UpdateStatus,
+    User,
+)
+from milestones.models.base import UTCDateTime
+from milestones.timeutil import utcnow
 
 FIELDS = (
     "days_in_milestone",
@@ -24,7 +56,756 @@ FIELDS = (
     "update_approval_rate",
     "task_approval_rate",
 )
+TREND_WEEKS = 12
+# The value of the portfolio's `milestone` filter for companies past all five.
+ALL_ACHIEVED = "all_achieved"
+PORTFOLIO_SORTS = (
+    "name",
+    "current_milestone",
+    "days_in_milestone",
+    "pending_approvals",
+    "achieved_count",
+    "last_activity",
+)
+
+
+# ---------------------------------------------------------------------------------------
+# Dialect-aware SQL helpers
+# ---------------------------------------------------------------------------------------
+
+
+class day_diff(expression.FunctionElement[float]):
+    """Days from the first timestamp to the second, as a float."""
+
+    type = sa.Float()
+    name = "day_diff"
+    inherit_cache = True
+
+
+@compiles(day_diff)
+def _day_diff_default(element: day_diff, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({end} - {start})) / 86400.0)"
+
+
+@compiles(day_diff, "sqlite")
+def _day_diff_sqlite(element: day_diff, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(julianday({end}) - julianday({start}))"
+
+
+class floor_int(expression.FunctionElement[int]):
+    """The largest integer not above a number (SQLite may lack floor())."""
+
+    type = sa.Integer()
+    name = "floor_int"
+    inherit_cache = True
+
+
+@compiles(floor_int)
+def _floor_default(element: floor_int, compiler: SQLCompiler, **kw: Any) -> str:
+    (value,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(FLOOR({value}) AS INTEGER)"
+
+
+@compiles(floor_int, "sqlite")
+def _floor_sqlite(element: floor_int, compiler: SQLCompiler, **kw: Any) -> str:
+    (value,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"(CAST({value} AS INTEGER) - ({value} < CAST({value} AS INTEGER)))"
+
+
+class greatest(expression.FunctionElement[datetime]):
+    """The largest of its (non-null) arguments: GREATEST on PostgreSQL, max() on SQLite."""
+
+    type = UTCDateTime()
+    name = "greatest"
+    inherit_cache = True
+
+
+@compiles(greatest)
+def _greatest_default(element: greatest, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"GREATEST({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(greatest, "sqlite")
+def _greatest_sqlite(element: greatest, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"max({compiler.process(element.clauses, **kw)})"
+
+
+class iso_week(expression.FunctionElement[str]):
+    """The ISO 8601 week of a UTC timestamp, labelled like '2026-W07'."""
+
+    type = sa.String()
+    name = "iso_week"
+    inherit_cache = True
+
+
+@compiles(iso_week)
+def _iso_week_default(element: iso_week, compiler: SQLCompiler, **kw: Any) -> str:
+    (ts,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"to_char(timezone('UTC', {ts}), 'IYYY-\"W\"IW')"
+
+
+@compiles(iso_week, "sqlite")
+def _iso_week_sqlite(element: iso_week, compiler: SQLCompiler, **kw: Any) -> str:
+    # The ISO year and week are those of the Thursday of the (Monday-based) week.
+    (ts,) = (compiler.process(c, **kw) for c in element.clauses)
+    thursday = f"date({ts}, '-6 days', 'weekday 1', '+3 days')"
+    return (
+        f"(strftime('%Y', {thursday}) || '-W' || "
+        f"printf('%02d', (CAST(strftime('%j', {thursday}) AS INTEGER) - 1) / 7 + 1))"
+    )
+
+
+class median(expression.FunctionElement[float]):
+    """percentile_cont(0.5) on PostgreSQL (SQLite uses a window query, see analytics)."""
+
+    type = sa.Float()
+    name = "median"
+    inherit_cache = True
+
+
+@compiles(median)
+def _median_default(element: median, compiler: SQLCompiler, **kw: Any) -> str:
+    (value,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {value})"
+
+
+def whole_days(start: Any, end: Any) -> ColumnElement[int]:
+    return floor_int(day_diff(start, end))
+
+
+# Statements are built once per shape (functools.cache) with bound parameters, so a
+# request pays neither the construction nor the compilation of a statement again.
+def _now() -> ColumnElement[datetime]:
+    return sa.bindparam("now", type_=UTCDateTime())
+
+
+def _company_id() -> ColumnElement[int]:
+    return sa.bindparam("company_id", type_=sa.Integer())
+
+
+def _scope(role: Role, column: Any = None) -> ColumnElement[bool]:
+    """policies.company_scope() for a viewer of this role whose id is the `viewer_id`
+    parameter: the same rule, in a statement that can be cached for every viewer."""
+    stand_in = cast(User, SimpleNamespace(role=role, id=sa.bindparam("viewer_id")))
+    return company_scope(stand_in) if column is None else company_scope(stand_in, column)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _count(condition: ColumnElement[bool] | None = None) -> ColumnElement[int]:
+    if condition is None:
+        return sa.func.count()
+    return sa.func.count().filter(condition)
+
+
+def _rate(yes: ColumnElement[Any], no: ColumnElement[Any]) -> ColumnElement[float | None]:
+    """yes / (yes + no), NULL when nothing was decided."""
+    return sa.case((yes + no == 0, sa.null()), else_=sa.cast(yes, sa.Float) / (yes + no))
+
+
+def iso_week_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+# ---------------------------------------------------------------------------------------
+# Per company and milestone
+# ---------------------------------------------------------------------------------------
+
+
+@cache
+def _metrics_stmt() -> sa.Select[Any]:
+    """One row per milestone of the company, in order, with every MilestoneMetrics field."""
+    s = MilestoneStatus
+    company_id = _company_id()
+    tasks = (
+        sa.select(
+            Task.milestone,
+            _count(Task.status != TaskStatus.CANCELLED).label("total"),
+            _count(Task.status == TaskStatus.APPROVED).label("completed"),
+            _count(Task.status.in_([TaskStatus.OPEN, TaskStatus.SUBMITTED])).label("active"),
+            sa.func.avg(day_diff(Task.created_at, Task.completed_at))
+            .filter(Task.status == TaskStatus.APPROVED)
+            .label("avg_time"),
+        )
+        .where(Task.company_id == company_id)
+        .group_by(Task.milestone)
+        .subquery("t")
+    )
+    reviews = (
+        sa.select(
+            TaskReview.milestone,
+            _count(TaskReview.decision == ReviewDecision.APPROVED).label("approvals"),
+            _count(TaskReview.decision == ReviewDecision.REJECTED).label("rejections"),
+        )
+        .where(TaskReview.company_id == company_id)
+        .group_by(TaskReview.milestone)
+        .subquery("r")
+    )
+    updates = (
+        sa.select(
+            ProgressUpdate.milestone,
+            _count().label("updates"),
+            _count(ProgressUpdate.status == UpdateStatus.APPROVED).label("approved"),
+            _count(ProgressUpdate.status == UpdateStatus.PENDING).label("pending"),
+            _count(ProgressUpdate.status == UpdateStatus.REJECTED).label("rejected"),
+        )
+        .where(ProgressUpdate.company_id == company_id)
+        .group_by(ProgressUpdate.milestone)
+        .subquery("u")
+    )
+    evidence = (
+        sa.select(Evidence.milestone, _count().label("evidence"))
+        .where(Evidence.company_id == company_id, Evidence.removed_at.is_(None))
+        .group_by(Evidence.milestone)
+        .subquery("e")
+    )
+    zero = sa.literal(0)
+    approvals = sa.func.coalesce(reviews.c.approvals, zero)
+    rejections = sa.func.coalesce(reviews.c.rejections, zero)
+    approved = sa.func.coalesce(updates.c.approved, zero)
+    rejected = sa.func.coalesce(updates.c.rejected, zero)
+    days = sa.case(
+        (s.started_at.is_(None), zero),
+        else_=whole_days(s.started_at, sa.func.coalesce(s.achieved_at, _now())),
+    )
+    return (
+        sa.select(
+            s.milestone,
+            s.position,
+            days.label("days_in_milestone"),
+            sa.func.coalesce(tasks.c.total, zero).label("total_tasks"),
+            sa.func.coalesce(tasks.c.completed, zero).label("completed_tasks"),
+            sa.func.coalesce(tasks.c.active, zero).label("active_tasks"),
+            tasks.c.avg_time.label("avg_task_completion_time"),
+            sa.func.coalesce(updates.c.updates, zero).label("progress_update_count"),
+            sa.func.coalesce(evidence.c.evidence, zero).label("evidence_count"),
+            approved.label("approved_updates"),
+            sa.func.coalesce(updates.c.pending, zero).label("pending_updates"),
+            rejected.label("rejected_updates"),
+            _rate(approved, rejected).label("update_approval_rate"),
+            _rate(approvals, rejections).label("task_approval_rate"),
+        )
+        .select_from(s)
+        .outerjoin(tasks, tasks.c.milestone == s.milestone)
+        .outerjoin(reviews, reviews.c.milestone == s.milestone)
+        .outerjoin(updates, updates.c.milestone == s.milestone)
+        .outerjoin(evidence, evidence.c.milestone == s.milestone)
+        .where(s.company_id == company_id)
+        .order_by(s.position)
+    )
+
+
+def _metrics_rows(company_id: int) -> list[dict[str, Any]]:
+    params = {"company_id": company_id, "now": utcnow()}
+    rows = [dict(row) for row in db.session.execute(_metrics_stmt(), params).mappings()]
+    for row in rows:
+        del row["position"]
+    return rows
 
 
 def milestone_metrics(company_id: int) -> dict[str, dict[str, Any]]:
-    return {key: dict.fromkeys(FIELDS) for key in KEYS}
+    """{milestone key: {MilestoneMetrics fields}} for one company, in one statement."""
+    result: dict[str, dict[str, Any]] = {}
+    for row in _metrics_rows(company_id):
+        key = catalogue.MilestoneKey(row.pop("milestone")).value
+        result[key] = row
+    return result
+
+
+@cache
+def _trend_stmt() -> sa.Select[Any]:
+    """Approved task completions and approved updates per ISO week, the last 12 weeks.
+
+    Parameters: company_id, since (Monday 00:00 of the first week), week0..week11 (the
+    labels of the weeks, oldest first)."""
+    company_id = _company_id()
+    since = sa.bindparam("since", type_=UTCDateTime())
+    weeks = sa.union_all(
+        *(
+            sa.select(
+                sa.literal(i, sa.Integer).label("idx"),
+                sa.bindparam(f"week{i}", type_=sa.String()).label("week"),
+            )
+            for i in range(TREND_WEEKS)
+        )
+    ).subquery("weeks")
+    events = sa.union_all(
+        sa.select(
+            iso_week(Task.completed_at).label("week"),
+            sa.literal(1, sa.Integer).label("task"),
+            sa.literal(0, sa.Integer).label("update"),
+        ).where(
+            Task.company_id == company_id,
+            Task.status == TaskStatus.APPROVED,
+            Task.completed_at >= since,
+        ),
+        sa.select(
+            iso_week(ProgressUpdate.reviewed_at).label("week"),
+            sa.literal(0, sa.Integer).label("task"),
+            sa.literal(1, sa.Integer).label("update"),
+        ).where(
+            ProgressUpdate.company_id == company_id,
+            ProgressUpdate.status == UpdateStatus.APPROVED,
+            ProgressUpdate.reviewed_at >= since,
+        ),
+    ).subquery("ev")
+    per_week = (
+        sa.select(
+            events.c.week,
+            sa.func.sum(events.c.task).label("tasks"),
+            sa.func.sum(events.c.update).label("updates"),
+        )
+        .group_by(events.c.week)
+        .subquery("pw")
+    )
+    return (
+        sa.select(
+            weeks.c.idx,
+            weeks.c.week,
+            sa.func.coalesce(per_week.c.tasks, 0).label("completed_tasks"),
+            sa.func.coalesce(per_week.c.updates, 0).label("approved_updates"),
+        )
+        .select_from(weeks)
+        .outerjoin(per_week, per_week.c.week == weeks.c.week)
+        .order_by(weeks.c.idx)
+    )
+
+
+def trend_weeks(today: date) -> list[date]:
+    """The Mondays of the last TREND_WEEKS ISO weeks, oldest first, this week last."""
+    this_monday = today - timedelta(days=today.weekday())
+    return [this_monday - timedelta(weeks=TREND_WEEKS - 1 - i) for i in range(TREND_WEEKS)]
+
+
+def _trend_params(company_id: int) -> dict[str, Any]:
+    mondays = trend_weeks(utcnow().date())
+    first = mondays[0]
+    return {
+        "company_id": company_id,
+        "now": utcnow(),
+        "since": datetime(first.year, first.month, first.day, tzinfo=UTC),
+        **{f"week{i}": iso_week_label(monday) for i, monday in enumerate(mondays)},
+    }
+
+
+def company_trend(company_id: int) -> list[dict[str, Any]]:
+    rows = db.session.execute(_trend_stmt(), _trend_params(company_id)).mappings()
+    return [{k: v for k, v in row.items() if k != "idx"} for row in rows]
+
+
+@cache
+def _company_metrics_stmt() -> sa.CompoundSelect:
+    """The metrics screen in one statement: the five milestone rows ('m') and the twelve
+    week rows ('t') of the trend, as one UNION ALL padded with NULLs."""
+    m = _metrics_stmt().subquery("m")
+    t = _trend_stmt().subquery("t")
+    per_milestone = sa.select(
+        sa.literal("m").label("kind"),
+        m.c.position.label("idx"),
+        sa.type_coerce(m.c.milestone, sa.String()).label("label"),
+        *(m.c[name] for name in FIELDS),
+        sa.cast(sa.null(), sa.Integer).label("week_completed_tasks"),
+        sa.cast(sa.null(), sa.Integer).label("week_approved_updates"),
+    )
+    per_week = sa.select(
+        sa.literal("t"),
+        t.c.idx,
+        t.c.week,
+        *(sa.null() for _ in FIELDS),
+        t.c.completed_tasks,
+        t.c.approved_updates,
+    )
+    union = sa.union_all(per_milestone, per_week)
+    return union.order_by(union.selected_columns.kind, union.selected_columns.idx)
+
+
+def company_metrics(company: Company) -> dict[str, Any]:
+    """GET /companies/{id}/metrics: per-milestone metrics and the 12-week trend (one
+    statement: "one query per screen")."""
+    rows = db.session.execute(_company_metrics_stmt(), _trend_params(company.id)).mappings()
+    result: dict[str, list[dict[str, Any]]] = {"milestones": [], "trend": []}
+    for row in rows:
+        if row["kind"] == "m":
+            result["milestones"].append(
+                {"milestone": row["label"], **{name: row[name] for name in FIELDS}}
+            )
+        else:
+            result["trend"].append(
+                {
+                    "week": row["label"],
+                    "completed_tasks": row["week_completed_tasks"],
+                    "approved_updates": row["week_approved_updates"],
+                }
+            )
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# Portfolio: one row per visible company
+# ---------------------------------------------------------------------------------------
+
+
+def _status_info(ids: sa.Select[Any] | None) -> Any:
+    """Per company (of `ids`, or all): current milestone, its order and days, milestones
+    achieved and the last achievement, from the five status rows."""
+    s = MilestoneStatus
+    progress = sa.select(
+        s.company_id,
+        _count(s.achieved.is_(True)).label("achieved_count"),
+        sa.func.min(s.position).filter(s.achieved.is_(False)).label("current_position"),
+        sa.func.max(s.achieved_at).label("last_achieved"),
+    )
+    if ids is not None:
+        progress = progress.where(s.company_id.in_(ids))
+    progress_sq = progress.group_by(s.company_id).subquery("progress")
+    current = aliased(MilestoneStatus, name="cur")
+    days = sa.case(
+        (current.id.is_(None), sa.null()),
+        else_=sa.func.coalesce(whole_days(current.started_at, _now()), 0),
+    )
+    return (
+        sa.select(
+            progress_sq.c.company_id,
+            current.milestone.label("current_milestone"),
+            sa.func.coalesce(progress_sq.c.current_position, len(catalogue.KEYS)).label("position"),
+            days.label("days_in_milestone"),
+            progress_sq.c.achieved_count,
+            progress_sq.c.last_achieved,
+        )
+        .select_from(progress_sq)
+        .outerjoin(
+            current,
+            sa.and_(
+                current.company_id == progress_sq.c.company_id,
+                current.position == progress_sq.c.current_position,
+            ),
+        )
+        .subquery("status_info")
+    )
+
+
+STATUS_COLUMNS = (
+    "current_milestone",
+    "position",
+    "days_in_milestone",
+    "achieved_count",
+    "last_achieved",
+)
+
+
+def _portfolio_base(
+    role: Role, search: bool, milestone: str | None, *, with_status: bool = True
+) -> sa.Select[Any]:
+    """The visible companies (searched), with their status information unless the sort
+    and filters do not need it before paging."""
+    columns: list[Any] = [Company.id.label("company_id"), Company.name, Company.joined_at]
+    stmt = sa.select(*columns).where(_scope(role))
+    if with_status:
+        info = _status_info(None)
+        stmt = (
+            sa.select(*columns, *(info.c[name] for name in STATUS_COLUMNS))
+            .select_from(Company)
+            .outerjoin(info, info.c.company_id == Company.id)
+            .where(_scope(role))
+        )
+        if milestone == ALL_ACHIEVED:
+            stmt = stmt.where(info.c.current_milestone.is_(None))
+        elif milestone:
+            key = sa.bindparam("milestone", type_=Task.milestone.type)
+            stmt = stmt.where(info.c.current_milestone == key)
+    if search:
+        pattern = sa.bindparam("pattern", type_=sa.String())
+        stmt = stmt.where(sa.func.lower(Company.name).like(pattern, escape="\\"))
+    return stmt
+
+
+def _with_activity(
+    source: Any, ids: sa.Select[Any] | None, last_achieved: Any = None
+) -> tuple[list[Any], Any]:
+    """Task counts, pending approvals and last activity per company of `source` (a
+    subquery or CTE with company_id, joined_at, last_achieved), from grouped aggregates
+    restricted to the companies in `ids` when given. Returns (columns, FROM clause)."""
+
+    def grouped(model: Any, *columns: Any, where: tuple[Any, ...] = ()) -> Any:
+        stmt = sa.select(model.company_id.label("company_id"), *columns).where(*where)
+        if ids is not None:
+            stmt = stmt.where(model.company_id.in_(ids))
+        return stmt.group_by(model.company_id).subquery(model.__tablename__ + "_agg")
+
+    def latest(first: Any, *others: Any) -> Any:
+        # The latest of several (nullable) times: one max() per column, then GREATEST.
+        top = sa.func.max(first)
+        return greatest(top, *(sa.func.coalesce(sa.func.max(o), top) for o in others))
+
+    def newest(column: Any) -> Any:
+        # max() through an index on (company_id, time): one probe per company of a page.
+        return (
+            sa.select(sa.func.max(column))
+            .where(column.class_.company_id == source.c.company_id)
+            .scalar_subquery()
+        )
+
+    tasks = grouped(
+        Task,
+        _count(Task.status != TaskStatus.CANCELLED).label("total"),
+        _count(Task.status == TaskStatus.APPROVED).label("completed"),
+        _count(Task.status.in_([TaskStatus.OPEN, TaskStatus.SUBMITTED])).label("active"),
+        _count(Task.status == TaskStatus.SUBMITTED).label("submitted"),
+        latest(Task.created_at, Task.submitted_at, Task.completed_at, Task.cancelled_at).label(
+            "last"
+        ),
+    )
+    updates = grouped(
+        ProgressUpdate,
+        _count(ProgressUpdate.status == UpdateStatus.PENDING).label("pending"),
+        latest(ProgressUpdate.created_at, ProgressUpdate.reviewed_at).label("last"),
+    )
+    evidence = grouped(Evidence, latest(Evidence.created_at, Evidence.removed_at).label("last"))
+
+    joined = source.c.joined_at
+    zero = sa.literal(0)
+    from_clause = source
+    for agg in (tasks, updates, evidence):
+        from_clause = from_clause.outerjoin(agg, agg.c.company_id == source.c.company_id)
+    lasts = [
+        source.c.last_achieved if last_achieved is None else last_achieved,
+        *(a.c.last for a in (tasks, updates, evidence)),
+        newest(TaskReview.created_at),
+        newest(HistoryEvent.created_at),
+    ]
+    columns = [
+        sa.func.coalesce(tasks.c.total, zero).label("total_tasks"),
+        sa.func.coalesce(tasks.c.completed, zero).label("completed_tasks"),
+        sa.func.coalesce(tasks.c.active, zero).label("active_tasks"),
+        (
+            sa.func.coalesce(tasks.c.submitted, zero) + sa.func.coalesce(updates.c.pending, zero)
+        ).label("pending_approvals"),
+        greatest(joined, *(sa.func.coalesce(last, joined) for last in lasts)).label(
+            "last_activity"
+        ),
+    ]
+    return columns, from_clause
+
+
+def _sort_key(columns: Any, sort: str) -> Any:
+    if sort == "current_milestone":
+        return columns.position
+    if sort == "name":
+        return sa.func.lower(columns.name)
+    return columns[sort]
+
+
+def portfolio(
+    viewer: User,
+    *,
+    q: str | None = None,
+    milestone: str | None = None,
+    sort: str = "name",
+    order: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """(rows of the requested page, number of matching companies): one statement (two
+    when the page asked for lies past the last one)."""
+    descending = sort.startswith("-")
+    sort = sort.lstrip("-")
+    if order is not None:
+        descending = order == "desc"
+    kind = milestone if milestone in (None, ALL_ACHIEVED) else "one"
+    count_stmt, page_stmt = _portfolio_stmts(viewer.role, bool(q), kind, sort, descending)
+    params: dict[str, Any] = {
+        "viewer_id": viewer.id,
+        "now": utcnow(),
+        "limit": page_size,
+        "offset": (page - 1) * page_size,
+    }
+    if q:
+        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params["pattern"] = f"%{escaped}%"
+    if kind == "one" and milestone:
+        params["milestone"] = catalogue.MilestoneKey(milestone)
+    rows = [dict(row) for row in db.session.execute(page_stmt, params).mappings()]
+    if rows:
+        # The page statement counts every match (a window over the ranked rows).
+        total = rows[0]["total"]
+        for row in rows:
+            del row["total"]
+    elif page == 1:
+        total = 0
+    else:  # past the last page: count separately
+        total = db.session.scalar(count_stmt, params) or 0
+    return rows, total
+
+
+@cache
+def _portfolio_stmts(
+    role: Role, search: bool, milestone: str | None, sort: str, descending: bool
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The COUNT and the page statement for one shape of request.
+
+    The page is chosen first on the sort key, then status, task, update, evidence and
+    history aggregates are computed for the companies of that page alone. Sorting or
+    filtering on the status information computes it for every visible company first (5
+    rows each); only the sorts on pending approvals and last activity aggregate tasks and
+    updates over every visible company.
+    """
+    light = milestone is None and sort == "name"
+    base = _portfolio_base(
+        role,
+        search,
+        None if milestone is None else (ALL_ACHIEVED if milestone == ALL_ACHIEVED else "one"),
+        with_status=not light,
+    )
+    count_stmt = sa.select(sa.func.count()).select_from(base.subquery())
+
+    def ordering(columns: Any) -> list[Any]:
+        key = _sort_key(columns, sort)
+        return [
+            (key.desc() if descending else key.asc()).nulls_last(),
+            sa.func.lower(columns.name),
+            columns.company_id,
+        ]
+
+    inner = base.subquery("ranked")
+    ranked = sa.select(inner)
+    if sort in ("pending_approvals", "last_activity"):
+        columns, from_clause = _with_activity(inner, None)
+        ranked = sa.select(inner, *(c for c in columns if c.name == sort)).select_from(from_clause)
+    ranked_sq = ranked.subquery("r")
+    page_cte = (
+        sa.select(*(ranked_sq.c[c.name] for c in inner.c), sa.func.count().over().label("total"))
+        .order_by(*ordering(ranked_sq.c))
+        .limit(sa.bindparam("limit", type_=sa.Integer()))
+        .offset(sa.bindparam("offset", type_=sa.Integer()))
+        .cte("page")
+    )
+    page_ids = sa.select(page_cte.c.company_id)
+    if light:
+        info = _status_info(page_ids)
+        status: Any = info.c
+        columns, from_clause = _with_activity(page_cte, page_ids, info.c.last_achieved)
+        from_clause = from_clause.outerjoin(info, info.c.company_id == page_cte.c.company_id)
+    else:
+        status = page_cte.c
+        columns, from_clause = _with_activity(page_cte, page_ids)
+    final = sa.select(
+        page_cte.c.company_id,
+        page_cte.c.name,
+        status.current_milestone,
+        status.days_in_milestone,
+        sa.func.coalesce(status.achieved_count, 0).label("achieved_count"),
+        *columns,
+        page_cte.c.total,
+    ).select_from(from_clause)
+    page_stmt = final.order_by(*ordering(_FinalColumns(page_cte, final.selected_columns)))
+    return count_stmt, page_stmt
+
+
+class _FinalColumns:
+    """Sort keys of the final SELECT: page columns, or the computed activity columns."""
+
+    def __init__(self, page: Any, selected: Any) -> None:
+        self.page = page
+        self.selected = selected
+        self.name = page.c.name
+        self.company_id = page.c.company_id
+        self.position = page.c.position if "position" in page.c else None
+
+    def __getitem__(self, name: str) -> Any:
+        if name in ("pending_approvals", "last_activity"):
+            return self.selected[name]
+        return self.page.c[name]
+
+
+# ---------------------------------------------------------------------------------------
+# Across companies
+# ---------------------------------------------------------------------------------------
+
+
+def milestone_analytics(viewer: User) -> dict[str, Any]:
+    """Per milestone: companies that started it, achieved it, are in it now, and the mean
+    and median of the whole days (started_at -> achieved_at, as days_in_milestone shows
+    them) of those that achieved it. One statement."""
+    stmt = _analytics_stmt(_dialect(), viewer.role)
+    params = {"viewer_id": viewer.id}
+    by_key = {r["milestone"]: dict(r) for r in db.session.execute(stmt, params).mappings()}
+    return {"milestones": [_analytics_row(key, by_key.get(key)) for key in catalogue.ORDER]}
+
+
+def _achieved_days() -> ColumnElement[int | None]:
+    s = MilestoneStatus
+    return sa.case((s.achieved.is_(True), whole_days(s.started_at, s.achieved_at)), else_=sa.null())
+
+
+@cache
+def _analytics_stmt(dialect: str, role: Role) -> sa.Select[Any]:
+    return _postgres_analytics(role) if dialect == "postgresql" else _sqlite_analytics(role)
+
+
+def _postgres_analytics(role: Role) -> sa.Select[Any]:
+    s = MilestoneStatus
+    src = (
+        sa.select(s.milestone, s.started_at, s.achieved, _achieved_days().label("days"))
+        .where(_scope(role, s.company_id))
+        .subquery("s")
+    )
+    achieved = src.c.achieved.is_(True)
+    started = src.c.started_at.is_not(None)
+    return sa.select(
+        src.c.milestone,
+        _count(started).label("started"),
+        _count(achieved).label("achieved"),
+        _count(sa.and_(started, sa.not_(achieved))).label("in_progress"),
+        sa.func.avg(src.c.days).label("avg_days"),
+        median(src.c.days).label("median_days"),
+    ).group_by(src.c.milestone)
+
+
+def _sqlite_analytics(role: Role) -> sa.Select[Any]:
+    """The median without percentile_cont: number the achieved rows of each milestone by
+    their days and average the middle one (odd count) or the middle two (even count)."""
+    s = MilestoneStatus
+    days = _achieved_days()
+    scoped = sa.select(
+        s.milestone,
+        s.started_at,
+        s.achieved,
+        days.label("days"),
+        # NULL days rank last so the achieved rows are numbered 1..n.
+        sa.func.row_number()
+        .over(partition_by=s.milestone, order_by=[days.is_(None), days])
+        .label("rn"),
+        sa.func.count(days).over(partition_by=s.milestone).label("n"),
+    ).where(_scope(role, s.company_id))
+    src = scoped.subquery("s")
+    achieved = src.c.achieved.is_(True)
+    started = src.c.started_at.is_not(None)
+    middle = sa.and_(
+        src.c.days.is_not(None),
+        src.c.rn.in_([(src.c.n + 1) // 2, (src.c.n + 2) // 2]),
+    )
+    return sa.select(
+        src.c.milestone,
+        _count(started).label("started"),
+        _count(achieved).label("achieved"),
+        _count(sa.and_(started, sa.not_(achieved))).label("in_progress"),
+        sa.func.avg(src.c.days).label("avg_days"),
+        sa.func.avg(sa.case((middle, src.c.days), else_=sa.null())).label("median_days"),
+    ).group_by(src.c.milestone)
+
+
+def _analytics_row(key: catalogue.MilestoneKey, row: dict[str, Any] | None) -> dict[str, Any]:
+    row = row or {}
+    return {
+        "milestone": key.value,
+        "started": row.get("started") or 0,
+        "achieved": row.get("achieved") or 0,
+        "in_progress": row.get("in_progress") or 0,
+        "avg_days": None if row.get("avg_days") is None else float(row["avg_days"]),
+        "median_days": None if row.get("median_days") is None else float(row["median_days"]),
+    }

@@ -1,0 +1,156 @@
+"""Tasks and their coach reviews: open -> submitted -> approved, or rejected back to open.
+
+A task belongs to a company and a milestone. When no milestone is given it goes to the
+company's current milestone; once all five are achieved there is no current one, and the
+caller must name a milestone (422 otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from milestones import catalogue
+from milestones.auth.policies import Action, authorize, can_see, company_for
+from milestones.errors import Conflict, NotFound, Unprocessable
+from milestones.extensions import db
+from milestones.models import Company, ReviewDecision, Task, TaskReview, TaskStatus, User
+from milestones.timeutil import utcnow
+
+
+def milestone_or_current(company: Company, milestone: str | None, what: str) -> str:
+    """The milestone asked for, else the company's current one (422 once all are done)."""
+    if milestone:
+        return milestone
+    current: str | None = company.current_milestone  # type: ignore[attr-defined]
+    if current is None:
+        raise Unprocessable(
+            f"All five milestones are achieved: choose the milestone of this {what}.",
+            code="milestone_required",
+            errors={"json": {"milestone": ["Required once every milestone is achieved."]}},
+        )
+    return catalogue.MilestoneKey(current).value
+
+
+def list_tasks(
+    company_id: int, milestone: str | None = None, status: str | None = None
+) -> sa.Select[Any]:
+    company_for(Action.VIEW, company_id)
+    stmt = (
+        sa.select(Task)
+        .where(Task.company_id == company_id)
+        .order_by(Task.created_at.desc(), Task.id.desc())
+    )
+    if milestone:
+        stmt = stmt.where(Task.milestone == catalogue.MilestoneKey(milestone))
+    if status:
+        stmt = stmt.where(Task.status == TaskStatus(status))
+    return stmt
+
+
+def create_task(
+    actor: User,
+    company_id: int,
+    title: str,
+    description: str = "",
+    milestone: str | None = None,
+) -> Task:
+    company = company_for(Action.CREATE_TASK, company_id, actor)
+    key = milestone_or_current(company, milestone, "task")
+    task = Task(
+        company_id=company.id,
+        milestone=catalogue.MilestoneKey(key),
+        title=title,
+        description=description,
+        status=TaskStatus.OPEN,
+        created_by_id=actor.id,
+        created_at=utcnow(),
+    )
+    db.session.add(task)
+    db.session.commit()
+    return task
+
+
+def get_task(
+    actor: User, task_id: int, *, action: Action = Action.VIEW, lock: bool = False
+) -> Task:
+    """The task, if the caller may see its company (404 otherwise); 403 if `action` is not
+    theirs. With `lock`, the row is locked (FOR UPDATE) so two reviews cannot race."""
+    stmt = sa.select(Task).where(Task.id == task_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    task = db.session.scalar(stmt)
+    if task is None or not can_see(actor, task.company_id):
+        raise NotFound("Task not found.")
+    authorize(action, task.company_id, actor)
+    return task
+
+
+def _require(task: Task, allowed: tuple[TaskStatus, ...], verb: str) -> None:
+    if task.status not in allowed:
+        states = " or ".join(s.value for s in allowed)
+        db.session.rollback()
+        raise Conflict(
+            f"Cannot {verb} a task that is {task.status.value}; it must be {states}.",
+            code="invalid_task_state",
+        )
+
+
+def submit_task(actor: User, task_id: int) -> Task:
+    task = get_task(actor, task_id, action=Action.SUBMIT_TASK, lock=True)
+    _require(task, (TaskStatus.OPEN,), "submit")
+    task.status = TaskStatus.SUBMITTED
+    task.submitted_at = utcnow()
+    task.submitted_by_id = actor.id
+    db.session.commit()
+    return task
+
+
+def _review(task: Task, actor: User, decision: ReviewDecision, comment: str | None) -> None:
+    db.session.add(
+        TaskReview(
+            task_id=task.id,
+            company_id=task.company_id,
+            milestone=task.milestone,
+            decision=decision,
+            comment=comment or None,
+            reviewer_id=actor.id,
+            created_at=utcnow(),
+        )
+    )
+
+
+def approve_task(actor: User, task_id: int, comment: str | None = None) -> Task:
+    task = get_task(actor, task_id, action=Action.REVIEW, lock=True)
+    _require(task, (TaskStatus.SUBMITTED,), "approve")
+    now = utcnow()
+    task.status = TaskStatus.APPROVED
+    task.completed_at = now
+    if comment:
+        task.last_review_comment = comment
+    _review(task, actor, ReviewDecision.APPROVED, comment)
+    db.session.commit()
+    return task
+
+
+def reject_task(actor: User, task_id: int, comment: str | None = None) -> Task:
+    """Back to open with the coach's comment; the rejection is recorded and counted."""
+    task = get_task(actor, task_id, action=Action.REVIEW, lock=True)
+    _require(task, (TaskStatus.SUBMITTED,), "reject")
+    task.status = TaskStatus.OPEN
+    task.submitted_at = None
+    task.submitted_by_id = None
+    task.last_review_comment = comment or None
+    _review(task, actor, ReviewDecision.REJECTED, comment)
+    db.session.commit()
+    return task
+
+
+def cancel_task(actor: User, task_id: int) -> Task:
+    task = get_task(actor, task_id, action=Action.REVIEW, lock=True)
+    _require(task, (TaskStatus.OPEN, TaskStatus.SUBMITTED), "cancel")
+    task.status = TaskStatus.CANCELLED
+    task.cancelled_at = utcnow()
+    db.session.commit()
+    return task

@@ -1,0 +1,156 @@
+"""GET /portfolio: every field by hand, sorting, search, filters, paging, scope by role."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+ALPHA = {
+    "name": "Alpha",
+    "current_milestone": "x_customers",
+    "days_in_milestone": 98,  # since 2025-10-01 06:00
+    "achieved_count": 2,
+    "total_tasks": 5,  # t1, t2, t3, t4, t6 (two cancelled ones excluded)
+    "completed_tasks": 3,  # t1, t2, t6
+    "active_tasks": 2,  # t3 open, t4 submitted
+    "pending_approvals": 3,  # t4 submitted + two pending updates
+    "last_activity": "2026-01-06T09:00:00+00:00",  # the latest update posted
+}
+BETA = {
+    "name": "Beta",
+    "current_milestone": None,
+    "days_in_milestone": None,
+    "achieved_count": 5,
+    "total_tasks": 0,
+    "completed_tasks": 0,
+    "active_tasks": 0,
+    "pending_approvals": 0,
+    "last_activity": "2025-11-25T00:00:00+00:00",  # $1M ARR achieved
+}
+GAMMA = {
+    "name": "Gamma",
+    "current_milestone": "value_baseline",
+    "days_in_milestone": 7,
+    "achieved_count": 0,
+    "total_tasks": 0,
+    "completed_tasks": 0,
+    "active_tasks": 0,
+    "pending_approvals": 0,
+    "last_activity": "2025-12-31T00:00:00+00:00",  # joined, nothing since
+}
+DELTA = {
+    "name": "Delta",
+    "current_milestone": "first_customer",
+    "days_in_milestone": 129,  # since 2025-08-31
+    "achieved_count": 1,
+    "total_tasks": 0,
+    "completed_tasks": 0,
+    "active_tasks": 0,
+    "pending_approvals": 0,
+    "last_activity": "2025-08-31T00:00:00+00:00",
+}
+
+
+def _names(response):
+    assert response.status_code == 200, response.get_json()
+    return [row["name"] for row in response.get_json()]
+
+
+def test_rows_for_a_coach(metrics_world, client_for):
+    w = metrics_world
+    r = client_for(w.coach).get("/portfolio")
+    assert r.status_code == 200, r.get_json()
+    rows = r.get_json()
+    ids = {"Alpha": w.alpha.id, "Beta": w.beta.id, "Gamma": w.gamma.id}
+    assert rows == [{"company_id": ids[e["name"]], **e} for e in (ALPHA, BETA, GAMMA)]
+    assert json.loads(r.headers["X-Pagination"])["total"] == 3
+
+
+def test_admin_sees_every_company_other_coach_only_theirs(metrics_world, client_for):
+    w = metrics_world
+    assert _names(client_for(w.admin).get("/portfolio")) == ["Alpha", "Beta", "Delta", "Gamma"]
+    rows = client_for(w.other_coach).get("/portfolio").get_json()
+    assert rows == [{"company_id": w.delta.id, **DELTA}]
+
+
+def test_members_are_refused(metrics_world, client_for):
+    r = client_for(metrics_world.member).get("/portfolio")
+    assert r.status_code == 403
+    assert r.get_json()["code"] == "forbidden"
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["Alpha", "Beta", "Delta", "Gamma"]),
+        ("-name", ["Gamma", "Delta", "Beta", "Alpha"]),
+        ("current_milestone", ["Gamma", "Delta", "Alpha", "Beta"]),
+        ("-current_milestone", ["Beta", "Alpha", "Delta", "Gamma"]),
+        ("days_in_milestone", ["Gamma", "Alpha", "Delta", "Beta"]),  # none last
+        ("-days_in_milestone", ["Delta", "Alpha", "Gamma", "Beta"]),
+        ("pending_approvals", ["Beta", "Delta", "Gamma", "Alpha"]),  # ties by name
+        ("-pending_approvals", ["Alpha", "Beta", "Delta", "Gamma"]),
+        ("-achieved_count", ["Beta", "Alpha", "Delta", "Gamma"]),
+        ("-last_activity", ["Alpha", "Gamma", "Beta", "Delta"]),
+    ],
+)
+def test_sorting(metrics_world, client_for, sort, expected):
+    client = client_for(metrics_world.admin)
+    assert _names(client.get("/portfolio", query_string={"sort": sort})) == expected
+
+
+def test_order_parameter(metrics_world, client_for):
+    client = client_for(metrics_world.admin)
+    r = client.get("/portfolio", query_string={"sort": "days_in_milestone", "order": "desc"})
+    assert _names(r) == ["Delta", "Alpha", "Gamma", "Beta"]
+
+
+def test_search_and_filters(metrics_world, client_for):
+    client = client_for(metrics_world.admin)
+    assert _names(client.get("/portfolio", query_string={"q": "ALP"})) == ["Alpha"]
+    assert _names(client.get("/portfolio", query_string={"q": "a"})) == [
+        "Alpha",
+        "Beta",
+        "Delta",
+        "Gamma",
+    ]
+    assert _names(client.get("/portfolio", query_string={"q": "%"})) == []
+    r = client.get("/portfolio", query_string={"milestone": "x_customers"})
+    assert _names(r) == ["Alpha"]
+    r = client.get("/portfolio", query_string={"milestone": "all_achieved"})
+    assert _names(r) == ["Beta"]
+    r = client.get("/portfolio", query_string={"milestone": "one_m_arr"})
+    assert _names(r) == []
+    r = client.get("/portfolio", query_string={"milestone": "value_baseline", "q": "gam"})
+    assert _names(r) == ["Gamma"]
+    assert client.get("/portfolio", query_string={"milestone": "moon"}).status_code == 422
+    assert client.get("/portfolio", query_string={"sort": "evil"}).status_code == 422
+    assert client.get("/portfolio", query_string={"order": "up"}).status_code == 422
+    assert client.get("/portfolio", query_string={"page": 0}).status_code == 422
+
+
+def test_pagination(metrics_world, client_for):
+    client = client_for(metrics_world.admin)
+    r = client.get("/portfolio", query_string={"page_size": 3})
+    assert _names(r) == ["Alpha", "Beta", "Delta"]
+    meta = json.loads(r.headers["X-Pagination"])
+    assert meta["total"] == 4 and meta["total_pages"] == 2
+    r = client.get("/portfolio", query_string={"page_size": 3, "page": 2})
+    assert _names(r) == ["Gamma"]
+    r = client.get("/portfolio", query_string={"page_size": 3, "page": 2, "sort": "-name"})
+    assert _names(r) == ["Alpha"]
+    r = client.get("/portfolio", query_string={"page_size": 3, "page": 5})
+    assert r.get_json() == []
+    assert json.loads(r.headers["X-Pagination"])["total"] == 4
+    r = client.get("/portfolio", query_string={"q": "nothing like it"})
+    assert r.get_json() == [] and json.loads(r.headers["X-Pagination"])["total"] == 0
+    assert client.get("/portfolio", query_string={"page_size": 1000}).status_code == 422
+
+
+def test_ping_baseline(metrics_world, client_for, anon):
+    assert client_for(metrics_world.member).get("/ping").get_json() == {
+        "pong": True,
+        "user_id": metrics_world.member.id,
+    }
+    assert anon.get("/ping").status_code == 401

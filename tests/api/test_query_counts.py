@@ -1,0 +1,72 @@
+"""Every read endpoint runs a fixed number of SQL statements, whatever the data size:
+counted with a `before_cursor_execute` listener on bench data for 3 and for 30 companies
+(with more tasks per company in the larger set)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from milestones.extensions import db
+from milestones.models import User
+from milestones.seeds.bench import seed_bench
+from tests.conftest import PASSWORD, empty_tables
+
+ENDPOINTS = [
+    ("admin", "/portfolio"),
+    ("admin", "/portfolio?sort=-pending_approvals&page_size=10"),
+    ("admin", "/portfolio?sort=-last_activity&q=bench&milestone=value_baseline"),
+    ("coach", "/portfolio?sort=current_milestone&page=2&page_size=2"),
+    ("admin", "/analytics/milestones"),
+    ("coach", "/analytics/milestones"),
+    ("member", "/companies/{id}/metrics"),
+    ("coach", "/companies/{id}/metrics"),
+    ("member", "/companies/{id}/milestones"),
+    ("admin", "/companies/{id}/milestones"),
+    ("coach", "/companies/{id}/tasks?status=open"),
+    ("member", "/companies/{id}/updates"),
+]
+
+
+@contextmanager
+def counting() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def measure(client_for: Any, companies: int, tasks: int) -> dict[tuple[str, str], int]:
+    result = seed_bench(companies, tasks, seed=companies, password=PASSWORD)
+    clients = {
+        role: client_for(db.session.scalar(sa.select(User).where(User.email == email)))
+        for role, email in result.logins.items()
+    }
+    company_id = result.company_ids[0]  # the member's company, followed by coach0
+    counts = {}
+    for role, path in ENDPOINTS:
+        with counting() as statements:
+            response = clients[role].get(path.format(id=company_id))
+        assert response.status_code == 200, (role, path, response.get_json())
+        counts[(role, path)] = len(statements)
+    return counts
+
+
+def test_statement_counts_do_not_grow_with_the_data(app, client_for):
+    small = measure(client_for, 3, 4)
+    db.session.remove()
+    empty_tables()
+    large = measure(client_for, 30, 12)
+    assert large == small, (small, large)
+    # And they stay small: session user, policy checks, then the figures themselves.
+    assert max(small.values()) <= 8, small
