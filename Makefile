@@ -7,8 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: run test install system-deps frontend-install frontend-build lint typecheck \
-        api-types check-api-types test-backend test-sqlite test-frontend test-e2e bench clean
+.PHONY: run test install system-deps frontend-install frontend-build lint api-types \
+        check-api-types compose-check test-backend test-sqlite test-frontend test-deploy \
+        test-e2e test-slow audit bench stack clean
+
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider
 
 install: $(VENV)/.installed
 
@@ -33,8 +36,11 @@ system-deps:
 
 frontend-install: frontend/node_modules/.installed
 
+# `npm install` (not `npm ci`): the registry here lags on some platform-specific optional
+# packages (rollup, biome for other systems), which npm leaves out of the lock file and
+# `npm ci` then refuses. The lock file still pins every package this platform installs.
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
-	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	cd frontend && npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
 frontend-build: frontend-install
@@ -43,37 +49,69 @@ frontend-build: frontend-install
 run: install frontend-build
 	@scripts/run.sh $(HOST) $(PORT)
 
+# Production topology on loopback (PostgreSQL, S3 server, SMTP server, gunicorn, worker, nginx).
+stack: install frontend-build
+	$(BIN)/python scripts/stack.py --seed-demo
+
 lint: install
-	$(BIN)/ruff check backend tests scripts
-	$(BIN)/ruff format --check backend tests scripts
+	$(BIN)/ruff check backend tests scripts gunicorn.conf.py docker
+	$(BIN)/ruff format --check backend tests scripts gunicorn.conf.py docker
 	$(BIN)/mypy
 
+# The frontend's API types are generated from the app's OpenAPI document.
 api-types: install frontend-install
 	$(BIN)/milestones openapi write --format=json frontend/src/api/openapi.json
 	cd frontend && npm run gen:api
 
 check-api-types: install frontend-install
-	@tmp=$$(mktemp -d); \
+	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
 	$(BIN)/milestones openapi write --format=json $$tmp/openapi.json && \
-	cd frontend && npx openapi-typescript $$tmp/openapi.json -o $$tmp/schema.d.ts >/dev/null && \
-	npx biome format --stdin-file-path=schema.d.ts < $$tmp/schema.d.ts > $$tmp/schema.fmt.d.ts 2>/dev/null || cp $$tmp/schema.d.ts $$tmp/schema.fmt.d.ts; \
-	if ! diff -q $$tmp/openapi.json src/api/openapi.json >/dev/null; then \
-	  echo "frontend/src/api/openapi.json is stale: run 'make api-types' and commit"; exit 1; fi; \
+	cmp -s $$tmp/openapi.json frontend/src/api/openapi.json || \
+	  { echo "frontend/src/api/openapi.json differs from the app's spec: run 'make api-types'"; exit 1; } && \
+	cd frontend && npx openapi-typescript src/api/openapi.json -o $$tmp/schema.d.ts >/dev/null 2>&1 && \
+	cmp -s $$tmp/schema.d.ts src/api/schema.d.ts || \
+	  { echo "frontend/src/api/schema.d.ts is stale: run 'make api-types'"; exit 1; } && \
 	echo "API types match the OpenAPI spec"
 
-test-backend: install
-	$(BIN)/pytest -q tests/unit tests/api
+# Validate docker-compose.yml with a compose implementation (dummy secrets, no .env).
+compose-check: system-deps
+	@env_file=$$(mktemp) && trap 'rm -f $$env_file' EXIT && \
+	SECRET_KEY=check POSTGRES_PASSWORD=check S3_ACCESS_KEY_ID=check S3_SECRET_ACCESS_KEY=check \
+	  docker-compose --env-file $$env_file -f docker-compose.yml config -q && \
+	echo "docker-compose.yml is valid"
 
+# API, services, security matrix and fuzzing on PostgreSQL (TEST_DATABASE_URL).
+test-backend: install
+	$(PYTEST) -n 2 tests/unit tests/api tests/security tests/fuzz
+
+# The same API suites on SQLite, the embedded default (PostgreSQL-only tests deselected).
 test-sqlite: install
-	TEST_DATABASE_URL= $(BIN)/pytest -q -m "not postgres" tests/unit tests/api
+	TEST_DATABASE_URL= $(PYTEST) -n 2 -m "not postgres" tests/unit tests/api
 
 test-frontend: frontend-install
 	cd frontend && npm run typecheck && npm run lint && npm test
 
-test-e2e: install system-deps frontend-build
-	$(BIN)/pytest -q tests/e2e
+# Smoke test of the production topology through nginx, plus packaging checks.
+test-deploy: install system-deps frontend-build
+	$(PYTEST) tests/deploy
 
-test: install lint test-backend test-sqlite
+# Browser journeys in Chromium against the production topology; screenshots in test-results/screens.
+test-e2e: install system-deps frontend-build
+	$(PYTEST) tests/e2e
+
+# Long checks (load, faults): not part of `make test`.
+test-slow: install
+	$(PYTEST) --run-slow -m slow tests
+
+bench: install
+	$(BIN)/python scripts/bench_metrics.py
+	$(BIN)/python scripts/bench_notifications.py
+
+audit: install frontend-install
+	$(BIN)/python scripts/audit.py
+
+test: install system-deps frontend-install lint check-api-types test-frontend compose-check \
+      test-backend test-sqlite test-deploy test-e2e
 	@echo "All suites passed."
 
 clean:
