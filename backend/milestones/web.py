@@ -4,11 +4,35 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, abort, send_from_directory
+import swagger_ui_bundle
+from flask import Flask, Response, abort, request, send_from_directory
 from flask.typing import ResponseReturnValue
+
+# The API docs page (flask-smorest's Swagger UI) runs an inline bootstrap script; it gets
+# its own policy, which nginx keeps since the response already carries one.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'"
+)
+
+
+def init_docs(app: Flask) -> None:
+    """Serve Swagger UI's files from the installed bundle: no CDN, works offline."""
+    assets = Path(swagger_ui_bundle.swagger_ui_path)
+
+    @app.get("/api/docs/assets/<path:filename>")
+    def swagger_assets(filename: str) -> ResponseReturnValue:
+        return send_from_directory(assets, filename)
+
+    @app.after_request
+    def docs_policy(response: Response) -> Response:
+        if request.path.startswith("/api/docs"):
+            response.headers["Content-Security-Policy"] = DOCS_CSP
+        return response
 
 
 def init_app(app: Flask) -> None:
+    init_docs(app)
     dist = Path(app.config["FRONTEND_DIST"] or Path(app.root_path).parents[1] / "frontend" / "dist")
 
     @app.get("/", defaults={"path": ""})

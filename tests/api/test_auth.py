@@ -161,3 +161,17 @@ def test_passwords_are_hashed_with_argon2(factory):
     stored = db.session.scalar(sa.select(User.password_hash).where(User.id == user.id))
     assert stored.startswith("$argon2")
     assert PASSWORD not in stored
+
+
+def test_api_docs_are_served_without_a_cdn(anon):
+    page = anon.get("/api/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "/api/docs/assets/swagger-ui-bundle.js" in html
+    assert "script-src 'self' 'unsafe-inline'" in page.headers["Content-Security-Policy"]
+    bundle = anon.get("/api/docs/assets/swagger-ui-bundle.js")
+    assert bundle.status_code == 200
+    assert len(bundle.get_data()) > 100_000
+    spec = anon.get("/api/openapi.json").get_json()
+    assert spec["info"]["title"] == "Milestone Tracker API"
+    assert "/api/v1/auth/login" in spec["paths"]
