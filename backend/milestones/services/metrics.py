@@ -11,6 +11,7 @@ floor, greatest, ISO week labels, median) are small compiled elements below.
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from types import SimpleNamespace
@@ -18,7 +19,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql import ColumnElement, expression
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -196,6 +197,18 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+def _int(value: int) -> ColumnElement[int]:
+    """An integer constant written into the SQL text rather than a bound parameter:
+    fewer parameters to adapt and send on every execution."""
+    return sa.literal_column(str(int(value)), sa.Integer())
+
+
+def _is(column: Any, *values: enum.Enum) -> ColumnElement[bool]:
+    """column = 'value' (or IN (...)) with the enum values written into the SQL text."""
+    consts = [sa.literal_column(f"'{v.value}'", column.type) for v in values]
+    return column == consts[0] if len(consts) == 1 else column.in_(consts)
+
+
 def _count(condition: ColumnElement[bool] | None = None) -> ColumnElement[int]:
     if condition is None:
         return sa.func.count()
@@ -205,6 +218,15 @@ def _count(condition: ColumnElement[bool] | None = None) -> ColumnElement[int]:
 def _rate(yes: ColumnElement[Any], no: ColumnElement[Any]) -> ColumnElement[float | None]:
     """yes / (yes + no), NULL when nothing was decided."""
     return sa.case((yes + no == 0, sa.null()), else_=sa.cast(yes, sa.Float) / (yes + no))
+
+
+def end_read() -> None:
+    """End a read-only request's transaction with COMMIT instead of the teardown's
+    ROLLBACK. psycopg forgets its prepared statements at every ROLLBACK, so without this
+    PostgreSQL would parse and plan the large metric statements again on every request;
+    after a COMMIT the pooled connection keeps them prepared. Call it last: the commit
+    expires the session's objects."""
+    db.session.commit()
 
 
 def iso_week_label(day: date) -> str:
@@ -225,11 +247,11 @@ def _metrics_stmt() -> sa.Select[Any]:
     tasks = (
         sa.select(
             Task.milestone,
-            _count(Task.status != TaskStatus.CANCELLED).label("total"),
-            _count(Task.status == TaskStatus.APPROVED).label("completed"),
-            _count(Task.status.in_([TaskStatus.OPEN, TaskStatus.SUBMITTED])).label("active"),
+            _count(sa.not_(_is(Task.status, TaskStatus.CANCELLED))).label("total"),
+            _count(_is(Task.status, TaskStatus.APPROVED)).label("completed"),
+            _count(_is(Task.status, TaskStatus.OPEN, TaskStatus.SUBMITTED)).label("active"),
             sa.func.avg(day_diff(Task.created_at, Task.completed_at))
-            .filter(Task.status == TaskStatus.APPROVED)
+            .filter(_is(Task.status, TaskStatus.APPROVED))
             .label("avg_time"),
         )
         .where(Task.company_id == company_id)
@@ -239,8 +261,8 @@ def _metrics_stmt() -> sa.Select[Any]:
     reviews = (
         sa.select(
             TaskReview.milestone,
-            _count(TaskReview.decision == ReviewDecision.APPROVED).label("approvals"),
-            _count(TaskReview.decision == ReviewDecision.REJECTED).label("rejections"),
+            _count(_is(TaskReview.decision, ReviewDecision.APPROVED)).label("approvals"),
+            _count(_is(TaskReview.decision, ReviewDecision.REJECTED)).label("rejections"),
         )
         .where(TaskReview.company_id == company_id)
         .group_by(TaskReview.milestone)
@@ -250,9 +272,9 @@ def _metrics_stmt() -> sa.Select[Any]:
         sa.select(
             ProgressUpdate.milestone,
             _count().label("updates"),
-            _count(ProgressUpdate.status == UpdateStatus.APPROVED).label("approved"),
-            _count(ProgressUpdate.status == UpdateStatus.PENDING).label("pending"),
-            _count(ProgressUpdate.status == UpdateStatus.REJECTED).label("rejected"),
+            _count(_is(ProgressUpdate.status, UpdateStatus.APPROVED)).label("approved"),
+            _count(_is(ProgressUpdate.status, UpdateStatus.PENDING)).label("pending"),
+            _count(_is(ProgressUpdate.status, UpdateStatus.REJECTED)).label("rejected"),
         )
         .where(ProgressUpdate.company_id == company_id)
         .group_by(ProgressUpdate.milestone)
@@ -264,7 +286,7 @@ def _metrics_stmt() -> sa.Select[Any]:
         .group_by(Evidence.milestone)
         .subquery("e")
     )
-    zero = sa.literal(0)
+    zero = _int(0)
     approvals = sa.func.coalesce(reviews.c.approvals, zero)
     rejections = sa.func.coalesce(reviews.c.rejections, zero)
     approved = sa.func.coalesce(updates.c.approved, zero)
@@ -318,6 +340,26 @@ def milestone_metrics(company_id: int) -> dict[str, dict[str, Any]]:
 
 
 @cache
+def _statuses_metrics_stmt() -> sa.Select[Any]:
+    """The company's five MilestoneStatus entities (with who updated them), each beside
+    its MilestoneMetrics columns: the milestones screen in one statement."""
+    base = _metrics_stmt()
+    columns = [c for c in base.selected_columns if c.name in FIELDS]
+    return (
+        base.with_only_columns(MilestoneStatus, *columns)
+        .options(joinedload(MilestoneStatus.updated_by))
+        .execution_options(populate_existing=True)
+    )
+
+
+def statuses_with_metrics(company_id: int) -> list[tuple[MilestoneStatus, dict[str, Any]]]:
+    """[(status, {MilestoneMetrics fields})] of one company, in milestone order."""
+    params = {"company_id": company_id, "now": utcnow()}
+    rows = db.session.execute(_statuses_metrics_stmt(), params).unique().all()
+    return [(row[0], {name: row[i + 1] for i, name in enumerate(FIELDS)}) for row in rows]
+
+
+@cache
 def _trend_stmt() -> sa.Select[Any]:
     """Approved task completions and approved updates per ISO week, the last 12 weeks.
 
@@ -328,7 +370,7 @@ def _trend_stmt() -> sa.Select[Any]:
     weeks = sa.union_all(
         *(
             sa.select(
-                sa.literal(i, sa.Integer).label("idx"),
+                _int(i).label("idx"),
                 sa.bindparam(f"week{i}", type_=sa.String()).label("week"),
             )
             for i in range(TREND_WEEKS)
@@ -337,20 +379,20 @@ def _trend_stmt() -> sa.Select[Any]:
     events = sa.union_all(
         sa.select(
             iso_week(Task.completed_at).label("week"),
-            sa.literal(1, sa.Integer).label("task"),
-            sa.literal(0, sa.Integer).label("update"),
+            _int(1).label("task"),
+            _int(0).label("update"),
         ).where(
             Task.company_id == company_id,
-            Task.status == TaskStatus.APPROVED,
+            _is(Task.status, TaskStatus.APPROVED),
             Task.completed_at >= since,
         ),
         sa.select(
             iso_week(ProgressUpdate.reviewed_at).label("week"),
-            sa.literal(0, sa.Integer).label("task"),
-            sa.literal(1, sa.Integer).label("update"),
+            _int(0).label("task"),
+            _int(1).label("update"),
         ).where(
             ProgressUpdate.company_id == company_id,
-            ProgressUpdate.status == UpdateStatus.APPROVED,
+            _is(ProgressUpdate.status, UpdateStatus.APPROVED),
             ProgressUpdate.reviewed_at >= since,
         ),
     ).subquery("ev")
@@ -367,8 +409,8 @@ def _trend_stmt() -> sa.Select[Any]:
         sa.select(
             weeks.c.idx,
             weeks.c.week,
-            sa.func.coalesce(per_week.c.tasks, 0).label("completed_tasks"),
-            sa.func.coalesce(per_week.c.updates, 0).label("approved_updates"),
+            sa.func.coalesce(per_week.c.tasks, _int(0)).label("completed_tasks"),
+            sa.func.coalesce(per_week.c.updates, _int(0)).label("approved_updates"),
         )
         .select_from(weeks)
         .outerjoin(per_week, per_week.c.week == weeks.c.week)
@@ -405,7 +447,7 @@ def _company_metrics_stmt() -> sa.CompoundSelect:
     m = _metrics_stmt().subquery("m")
     t = _trend_stmt().subquery("t")
     per_milestone = sa.select(
-        sa.literal("m").label("kind"),
+        sa.literal_column("'m'", sa.String()).label("kind"),
         m.c.position.label("idx"),
         sa.type_coerce(m.c.milestone, sa.String()).label("label"),
         *(m.c[name] for name in FIELDS),
@@ -413,7 +455,7 @@ def _company_metrics_stmt() -> sa.CompoundSelect:
         sa.cast(sa.null(), sa.Integer).label("week_approved_updates"),
     )
     per_week = sa.select(
-        sa.literal("t"),
+        sa.literal_column("'t'", sa.String()),
         t.c.idx,
         t.c.week,
         *(sa.null() for _ in FIELDS),
@@ -427,7 +469,9 @@ def _company_metrics_stmt() -> sa.CompoundSelect:
 def company_metrics(company: Company) -> dict[str, Any]:
     """GET /companies/{id}/metrics: per-milestone metrics and the 12-week trend (one
     statement: "one query per screen")."""
-    rows = db.session.execute(_company_metrics_stmt(), _trend_params(company.id)).mappings()
+    params = _trend_params(company.id)
+    rows = db.session.execute(_company_metrics_stmt(), params).mappings().all()
+    end_read()
     result: dict[str, list[dict[str, Any]]] = {"milestones": [], "trend": []}
     for row in rows:
         if row["kind"] == "m":
@@ -466,13 +510,15 @@ def _status_info(ids: sa.Select[Any] | None) -> Any:
     current = aliased(MilestoneStatus, name="cur")
     days = sa.case(
         (current.id.is_(None), sa.null()),
-        else_=sa.func.coalesce(whole_days(current.started_at, _now()), 0),
+        else_=sa.func.coalesce(whole_days(current.started_at, _now()), _int(0)),
     )
     return (
         sa.select(
             progress_sq.c.company_id,
             current.milestone.label("current_milestone"),
-            sa.func.coalesce(progress_sq.c.current_position, len(catalogue.KEYS)).label("position"),
+            sa.func.coalesce(progress_sq.c.current_position, _int(len(catalogue.KEYS))).label(
+                "position"
+            ),
             days.label("days_in_milestone"),
             progress_sq.c.achieved_count,
             progress_sq.c.last_achieved,
@@ -552,23 +598,23 @@ def _with_activity(
 
     tasks = grouped(
         Task,
-        _count(Task.status != TaskStatus.CANCELLED).label("total"),
-        _count(Task.status == TaskStatus.APPROVED).label("completed"),
-        _count(Task.status.in_([TaskStatus.OPEN, TaskStatus.SUBMITTED])).label("active"),
-        _count(Task.status == TaskStatus.SUBMITTED).label("submitted"),
+        _count(sa.not_(_is(Task.status, TaskStatus.CANCELLED))).label("total"),
+        _count(_is(Task.status, TaskStatus.APPROVED)).label("completed"),
+        _count(_is(Task.status, TaskStatus.OPEN, TaskStatus.SUBMITTED)).label("active"),
+        _count(_is(Task.status, TaskStatus.SUBMITTED)).label("submitted"),
         latest(Task.created_at, Task.submitted_at, Task.completed_at, Task.cancelled_at).label(
             "last"
         ),
     )
     updates = grouped(
         ProgressUpdate,
-        _count(ProgressUpdate.status == UpdateStatus.PENDING).label("pending"),
+        _count(_is(ProgressUpdate.status, UpdateStatus.PENDING)).label("pending"),
         latest(ProgressUpdate.created_at, ProgressUpdate.reviewed_at).label("last"),
     )
     evidence = grouped(Evidence, latest(Evidence.created_at, Evidence.removed_at).label("last"))
 
     joined = source.c.joined_at
-    zero = sa.literal(0)
+    zero = _int(0)
     from_clause = source
     for agg in (tasks, updates, evidence):
         from_clause = from_clause.outerjoin(agg, agg.c.company_id == source.c.company_id)
@@ -639,6 +685,7 @@ def portfolio(
         total = 0
     else:  # past the last page: count separately
         total = db.session.scalar(count_stmt, params) or 0
+    end_read()
     return rows, total
 
 
@@ -698,7 +745,7 @@ def _portfolio_stmts(
         page_cte.c.name,
         status.current_milestone,
         status.days_in_milestone,
-        sa.func.coalesce(status.achieved_count, 0).label("achieved_count"),
+        sa.func.coalesce(status.achieved_count, _int(0)).label("achieved_count"),
         *columns,
         page_cte.c.total,
     ).select_from(from_clause)
@@ -734,6 +781,7 @@ def milestone_analytics(viewer: User) -> dict[str, Any]:
     stmt = _analytics_stmt(_dialect(), viewer.role)
     params = {"viewer_id": viewer.id}
     by_key = {r["milestone"]: dict(r) for r in db.session.execute(stmt, params).mappings()}
+    end_read()
     return {"milestones": [_analytics_row(key, by_key.get(key)) for key in catalogue.ORDER]}
 
 

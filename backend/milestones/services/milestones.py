@@ -112,21 +112,27 @@ def _statuses(company_id: int, *, lock: bool = False) -> list[MilestoneStatus]:
         stmt = stmt.with_for_update(of=MilestoneStatus)
     else:
         stmt = stmt.options(joinedload(MilestoneStatus.updated_by))
-    statuses = list(db.session.scalars(stmt).all())
+    return _complete(list(db.session.scalars(stmt).all()))
+
+
+def _complete(statuses: list[MilestoneStatus]) -> list[MilestoneStatus]:
     if len(statuses) != len(catalogue.KEYS):
         raise Conflict("This company's milestone statuses are incomplete.", code="bad_statuses")
     return statuses
 
 
 def company_milestones(company: Company) -> CompanyMilestones:
-    statuses = _statuses(company.id)
+    # The statuses and their metrics in one statement.
+    loaded = metrics_service.statuses_with_metrics(company.id)
+    statuses = _complete([status for status, _ in loaded])
     current = _current(statuses)
-    metrics = metrics_service.milestone_metrics(company.id)
-    return CompanyMilestones(
+    result = CompanyMilestones(
         company_id=company.id,
         current_milestone=current,
-        milestones=[_view(s, current, metrics.get(s.milestone.value)) for s in statuses],
+        milestones=[_view(status, current, metrics) for status, metrics in loaded],
     )
+    metrics_service.end_read()
+    return result
 
 
 def _check_if_match(status: MilestoneStatus, if_match: str | None) -> None:
