@@ -9,7 +9,7 @@ export TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgre
 
 .PHONY: run test install system-deps frontend-install frontend-build lint api-types \
         check-api-types compose-check test-backend test-sqlite test-frontend test-deploy \
-        test-e2e test-slow audit bench stack clean
+        test-e2e test-slow security-report audit bench stack clean
 
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider
 
@@ -84,9 +84,9 @@ compose-check: system-deps
 test-backend: install
 	$(PYTEST) -n 2 tests/unit tests/api tests/security tests/fuzz
 
-# The same API suites on SQLite, the embedded default (PostgreSQL-only tests deselected).
+# The same suites on SQLite, the embedded default (PostgreSQL-only tests deselected).
 test-sqlite: install
-	TEST_DATABASE_URL= $(PYTEST) -n 2 -m "not postgres" tests/unit tests/api
+	TEST_DATABASE_URL= $(PYTEST) -n 2 -m "not postgres" tests/unit tests/api tests/security tests/fuzz
 
 test-frontend: frontend-install
 	cd frontend && npm run typecheck && npm run lint && npm test
@@ -99,16 +99,24 @@ test-deploy: install system-deps frontend-build
 test-e2e: install system-deps frontend-build
 	$(PYTEST) tests/e2e
 
-# Long checks (load, faults): not part of `make test`.
+# Long checks (load with locust, faults: S3 and SMTP stopped, connections killed): not part
+# of `make test`. The PostgreSQL restart check disturbs everything else on the machine:
+# `.venv/bin/python scripts/faults/run_faults.py --restart-postgres --only postgres-restart`.
 test-slow: install
-	$(PYTEST) --run-slow -m slow tests
+	$(PYTEST) --run-slow tests/security/test_slow_checks.py
+
+# One table of every security and reliability check (see security/README.md).
+security-report: install
+	$(BIN)/python scripts/security_report.py
 
 bench: install
 	$(BIN)/python scripts/bench_metrics.py
 	$(BIN)/python scripts/bench_notifications.py
 
+# Known vulnerabilities in the pinned dependencies (needs the advisory services online).
 audit: install frontend-install
-	$(BIN)/python scripts/audit.py
+	$(BIN)/pip-audit -r requirements.lock
+	cd frontend && npm audit --omit=dev --audit-level=high
 
 test: install system-deps frontend-install lint check-api-types test-frontend compose-check \
       test-backend test-sqlite test-deploy test-e2e

@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import wraps
 from typing import Any
 
 import flask_smorest
 import sqlalchemy as sa
+from flask import request
 
 from milestones.extensions import db
+
+MAX_PAGE = 1_000_000
 
 
 class Blueprint(flask_smorest.Blueprint):
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 200}
+
+    def paginate(self, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
+        """flask-smorest's pagination, with a ceiling on `page`: a page number beyond what
+        an SQL OFFSET can hold is a 422 naming the parameter, not a database error."""
+        decorator = super().paginate(*args, **kwargs)
+
+        def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+            paginated = decorator(func)
+
+            @wraps(paginated)
+            def guarded(*a: Any, **kw: Any) -> Any:
+                raw = request.args.get("page", "")
+                if raw.isdigit() and int(raw) > MAX_PAGE:
+                    flask_smorest.abort(
+                        422, messages={"query": {"page": [f"Must be at most {MAX_PAGE}."]}}
+                    )
+                return paginated(*a, **kw)
+
+            return guarded
+
+        return decorate
 
 
 def paginate(stmt: sa.Select[Any], pagination_parameters: Any) -> Sequence[Any]:

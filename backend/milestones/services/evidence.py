@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from milestones import catalogue
-from milestones.auth.policies import Action, authorize, visible_company
+from milestones.auth.policies import Action, authorize, can_see, user
 from milestones.errors import (
     Conflict,
     NotFound,
@@ -253,9 +253,13 @@ def get_evidence(evidence_id: int, action: Action = Action.VIEW) -> Evidence:
     evidence = db.session.scalar(
         _with_details(sa.select(Evidence).where(Evidence.id == evidence_id))
     )
-    if evidence is None or evidence.removed_at is not None:
+    # An item of a company the caller cannot see answers exactly like a missing one.
+    if (
+        evidence is None
+        or evidence.removed_at is not None
+        or not can_see(user(), evidence.company_id)
+    ):
         raise NotFound("Evidence not found.")
-    visible_company(evidence.company_id)
     authorize(action, evidence.company_id)
     return evidence
 

@@ -1,0 +1,273 @@
+"""A small, fixed world for the security suite: two companies (A and B), one person per role
+and relation, and one of every resource in company A, each marked so a leak is visible.
+
+Rows are written through the models (fast: no password hashing per user, no dependence on
+routes still being written); sessions are opened by writing the Flask-Login identity into
+the cookie, as a login would, so each test costs a few inserts and no argon2 round.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+from flask import Flask
+
+from milestones.auth.passwords import hash_password
+from milestones.extensions import db
+from milestones.models import (
+    CoachAssignment,
+    Company,
+    Evidence,
+    EvidenceType,
+    HistoryEvent,
+    HistoryEventType,
+    Membership,
+    MilestoneStatus,
+    OutboxMessage,
+    OutboxStatus,
+    PasswordToken,
+    ProgressUpdate,
+    Role,
+    Stakeholder,
+    Task,
+    TaskStatus,
+    TokenPurpose,
+    User,
+)
+from milestones.services import companies
+from milestones.timeutil import utcnow
+from tests.conftest import PASSWORD, ApiClient
+
+# Every string that belongs to company A carries this marker (checked case-insensitively).
+MARKER = "aardvark"
+ROLES = ("anonymous", "member_a", "member_b", "coach_a", "coach_b", "admin")
+OUTSIDERS = ("anonymous", "member_b", "coach_b")  # may not see company A
+
+
+@cache
+def _password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    email: str
+    identity: str  # what Flask-Login keeps in the session
+
+
+@dataclass
+class World:
+    """Plain values only, so a world outlives the session that built it."""
+
+    a_id: int
+    b_id: int
+    users: dict[str, Person]  # role name -> person, plus spare_* people
+    ids: dict[str, int] = field(default_factory=dict)  # resource name -> id (in company A)
+    tokens: dict[str, str] = field(default_factory=dict)  # raw single-use tokens
+
+    def user(self, role: str) -> Person:
+        return self.users[role]
+
+
+def _user(name: str, role: Role, email: str) -> User:
+    user = User(email=email, name=name, role=role, password_hash=_password_hash())
+    db.session.add(user)
+    return user
+
+
+def build_world() -> World:
+    """Commit the world and return it (ids loaded, objects usable in the test's session)."""
+    people = {
+        "admin": _user("Ada Admin", Role.ADMIN, "admin@example.test"),
+        "coach_a": _user("Cora Coach-Aardvark", Role.COACH, "coach.aardvark@example.test"),
+        "coach_b": _user("Carl Coach-B", Role.COACH, "coach.b@example.test"),
+        "member_a": _user("Mia Aardvark-Member", Role.MEMBER, "member.aardvark@example.test"),
+        "member_b": _user("Max Member-B", Role.MEMBER, "member.b@example.test"),
+        "spare_coach": _user("Sam Spare-Coach", Role.COACH, "spare.coach@example.test"),
+        "spare_member": _user("Sue Spare-Member", Role.MEMBER, "spare.member@example.test"),
+    }
+    db.session.flush()
+    joined = utcnow() - timedelta(days=30)
+    a = companies.create_company(
+        "Aardvark Secret Labs", "Aardvark: contracts and revenue", joined_at=joined
+    )
+    b = companies.create_company("Beta Widgets", "B's own description", joined_at=joined)
+    db.session.add_all(
+        [
+            CoachAssignment(company_id=a.id, user_id=people["coach_a"].id),
+            CoachAssignment(company_id=b.id, user_id=people["coach_b"].id),
+            Membership(company_id=a.id, user_id=people["member_a"].id),
+            Membership(company_id=b.id, user_id=people["member_b"].id),
+        ]
+    )
+    world = World(
+        a_id=a.id,
+        b_id=b.id,
+        users={k: Person(u.id, u.email, u.get_id()) for k, u in people.items()},
+    )
+    for company, tag in ((a, "Aardvark"), (b, "Beta")):
+        _resources(world, company, tag, primary=company is a)
+    db.session.commit()
+    return world
+
+
+def _resources(world: World, company: Company, tag: str, *, primary: bool) -> None:
+    coach = world.users["coach_a" if primary else "coach_b"]
+    member = world.users["member_a" if primary else "member_b"]
+    now = utcnow()
+    first = db.session.query(MilestoneStatus).filter_by(company_id=company.id, position=0).one()
+    link = Evidence(
+        status_id=first.id,
+        company_id=company.id,
+        milestone=first.milestone,
+        evidence_type=EvidenceType.LINK,
+        title=f"{tag} signed term sheet",
+        description=f"{tag} confidential",
+        url=f"https://{tag.lower()}.example.test/term-sheet",
+        created_by_id=coach.id,
+        created_at=now,
+    )
+    metric = Evidence(
+        status_id=first.id,
+        company_id=company.id,
+        milestone=first.milestone,
+        evidence_type=EvidenceType.METRIC,
+        title=f"{tag} monthly revenue",
+        metric_value=12345.0,
+        metric_unit="EUR",
+        created_by_id=coach.id,
+        created_at=now,
+    )
+    task_open = Task(
+        company_id=company.id,
+        milestone=first.milestone,
+        title=f"{tag} open task",
+        description=f"{tag} task details",
+        created_by_id=coach.id,
+        created_at=now,
+    )
+    task_submitted = Task(
+        company_id=company.id,
+        milestone=first.milestone,
+        title=f"{tag} submitted task",
+        status=TaskStatus.SUBMITTED,
+        created_by_id=coach.id,
+        created_at=now,
+        submitted_at=now,
+        submitted_by_id=member.id,
+    )
+    update = ProgressUpdate(
+        company_id=company.id,
+        milestone=first.milestone,
+        body=f"{tag} progress update body",
+        created_by_id=member.id,
+        created_at=now,
+    )
+    stakeholder = Stakeholder(
+        company_id=company.id, email=f"investor.{tag.lower()}@example.test", name=f"{tag} VC"
+    )
+    outbox = OutboxMessage(
+        kind="milestone_changed",
+        recipient=f"investor.{tag.lower()}@example.test",
+        subject=f"{tag} reached Value Baseline",
+        body_text=f"{tag} mail body",
+        company_id=company.id,
+        status=OutboxStatus.FAILED,
+        attempts=5,
+        last_error="SMTP down",
+    )
+    db.session.add_all([link, metric, task_open, task_submitted, update, stakeholder, outbox])
+    db.session.flush()
+    db.session.add(
+        HistoryEvent(
+            company_id=company.id,
+            milestone=first.milestone,
+            event=HistoryEventType.EVIDENCE_ADDED,
+            reason=f"{tag} evidence added",
+            actor_id=coach.id,
+            evidence_id=link.id,
+            created_at=now,
+        )
+    )
+    if primary:
+        world.ids.update(
+            company=company.id,
+            evidence_link=link.id,
+            evidence_metric=metric.id,
+            task_open=task_open.id,
+            task_submitted=task_submitted.id,
+            update_pending=update.id,
+            stakeholder=stakeholder.id,
+            outbox_failed=outbox.id,
+        )
+        raw = secrets.token_urlsafe(32)
+        db.session.add(
+            PasswordToken(
+                user_id=member.id,
+                purpose=TokenPurpose.PASSWORD_RESET,
+                token_hash=hashlib.sha256(raw.encode()).hexdigest(),
+                expires_at=now + timedelta(hours=1),
+            )
+        )
+        world.tokens["password_reset"] = raw
+
+
+def sign_in(app: Flask, user: Person | None) -> ApiClient:
+    """An ApiClient with the user's session cookie and CSRF token (None: anonymous)."""
+    client = ApiClient(app.test_client())
+    if user is None:
+        return client
+    token = secrets.token_urlsafe(16)
+    identity = user.identity
+
+    def write() -> None:
+        with client.client.session_transaction() as session:
+            session["_user_id"] = identity
+            session["_fresh"] = True
+            session["csrf_token"] = token
+
+    contextvars.Context().run(write)
+    client.csrf = token
+    return client
+
+
+def clients(app: Flask, world: World) -> dict[str, ApiClient]:
+    return {role: sign_in(app, None if role == "anonymous" else world.user(role)) for role in ROLES}
+
+
+def leaks(body: bytes, world: World) -> list[str]:
+    """What of company A's data a response body shows (empty when nothing)."""
+    found: list[str] = []
+    text = body.decode("utf-8", "replace")
+    if MARKER in text.lower():
+        at = text.lower().index(MARKER)
+        found.append(f"marker {MARKER!r} in ...{text[max(0, at - 60) : at + 60]}...")
+    try:
+        import json
+
+        data: Any = json.loads(text) if text.strip() else None
+    except ValueError:
+        return found
+    a_id = world.a_id
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            if value.get("company_id") == a_id:
+                found.append(f"{path}.company_id == {a_id}")
+            if a_id in (value.get("company_ids") or []):
+                found.append(f"{path}.company_ids holds {a_id}")
+            for key, sub in value.items():
+                walk(sub, f"{path}.{key}")
+        elif isinstance(value, list):
+            for i, sub in enumerate(value):
+                walk(sub, f"{path}[{i}]")
+
+    walk(data, "$")
+    return found
