@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import g
@@ -18,6 +18,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from milestones.errors import Forbidden, NotFound
 from milestones.extensions import db
 from milestones.models import CoachAssignment, Company, Membership, Role, User
+
+T = TypeVar("T")
 
 
 class Action(enum.StrEnum):
@@ -125,6 +127,20 @@ def company_for(action: Action, company_id: int, u: User | None = None) -> Compa
     company = visible_company(company_id, u)
     authorize(action, company_id, u)
     return company
+
+
+def company_resource(
+    action: Action, stmt: sa.Select[T], not_found: str, u: User | None = None
+) -> T:
+    """The row `stmt` selects (a model with a company_id), if the user may see its company:
+    404 with `not_found` otherwise, exactly as for a missing row, so existence does not
+    leak; 403 when `action` is not theirs."""
+    u = u or user()
+    row = db.session.scalar(stmt)
+    if row is None or not can_see(u, row.company_id):  # type: ignore[attr-defined]
+        raise NotFound(not_found)
+    authorize(action, row.company_id, u)  # type: ignore[attr-defined]
+    return row
 
 
 def require_role(*roles: Role, u: User | None = None) -> None:

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from milestones.auth.policies import Action, company_for
-from milestones.errors import Conflict, DomainError, NotFound
+from milestones.auth.policies import Action, company_for, company_resource
+from milestones.errors import Conflict, DomainError
 from milestones.extensions import db
 from milestones.models import Stakeholder, User
 from milestones.notifications import tokens
@@ -67,13 +67,12 @@ def add_stakeholder(company_id: int, actor: User, email: str, name: str = "") ->
 
 
 def remove_stakeholder(stakeholder_id: int, actor: User) -> None:
-    stakeholder = db.session.get(Stakeholder, stakeholder_id)
-    if stakeholder is None:
-        raise NotFound("Stakeholder not found.")
-    try:
-        company_for(Action.MANAGE_STAKEHOLDERS, stakeholder.company_id, actor)
-    except NotFound as exc:
-        raise NotFound("Stakeholder not found.") from exc
+    stakeholder = company_resource(
+        Action.MANAGE_STAKEHOLDERS,
+        sa.select(Stakeholder).where(Stakeholder.id == stakeholder_id),
+        "Stakeholder not found.",
+        actor,
+    )
     db.session.delete(stakeholder)
     db.session.commit()
 

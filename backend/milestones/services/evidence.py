@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from milestones import catalogue
-from milestones.auth.policies import Action, authorize, can_see, user
+from milestones.auth.policies import Action, company_resource
 from milestones.errors import (
     Conflict,
     NotFound,
@@ -250,18 +250,8 @@ def list_evidence(company: Company, key: str) -> sa.Select[Any]:
 
 def get_evidence(evidence_id: int, action: Action = Action.VIEW) -> Evidence:
     """A live evidence item the user may see (404 otherwise), and may act on (403)."""
-    evidence = db.session.scalar(
-        _with_details(sa.select(Evidence).where(Evidence.id == evidence_id))
-    )
-    # An item of a company the caller cannot see answers exactly like a missing one.
-    if (
-        evidence is None
-        or evidence.removed_at is not None
-        or not can_see(user(), evidence.company_id)
-    ):
-        raise NotFound("Evidence not found.")
-    authorize(action, evidence.company_id)
-    return evidence
+    live = sa.select(Evidence).where(Evidence.id == evidence_id, Evidence.removed_at.is_(None))
+    return company_resource(action, _with_details(live), "Evidence not found.")
 
 
 # --- writes -------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from milestones import catalogue
-from milestones.auth.policies import Action, authorize, can_see, company_for
-from milestones.errors import Conflict, NotFound, Unprocessable
+from milestones.auth.policies import Action, company_for, company_resource
+from milestones.errors import Conflict, Unprocessable
 from milestones.extensions import db
 from milestones.models import Company, ReviewDecision, Task, TaskReview, TaskStatus, User
 from milestones.timeutil import utcnow
@@ -80,11 +80,7 @@ def get_task(
     stmt = sa.select(Task).where(Task.id == task_id)
     if lock:
         stmt = stmt.with_for_update()
-    task = db.session.scalar(stmt)
-    if task is None or not can_see(actor, task.company_id):
-        raise NotFound("Task not found.")
-    authorize(action, task.company_id, actor)
-    return task
+    return company_resource(action, stmt, "Task not found.", actor)
 
 
 def _require(task: Task, allowed: tuple[TaskStatus, ...], verb: str) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from milestones import catalogue
-from milestones.auth.policies import Action, authorize, can_see, company_for
-from milestones.errors import Conflict, NotFound, Unprocessable
+from milestones.auth.policies import Action, company_for, company_resource
+from milestones.errors import Conflict, Unprocessable
 from milestones.extensions import db
 from milestones.models import ProgressUpdate, Task, UpdateStatus, User
 from milestones.services.tasks import milestone_or_current
@@ -68,11 +68,7 @@ def get_update(
     stmt = sa.select(ProgressUpdate).where(ProgressUpdate.id == update_id)
     if lock:
         stmt = stmt.with_for_update()
-    update = db.session.scalar(stmt)
-    if update is None or not can_see(actor, update.company_id):
-        raise NotFound("Progress update not found.")
-    authorize(action, update.company_id, actor)
-    return update
+    return company_resource(action, stmt, "Progress update not found.", actor)
 
 
 def review_update(
