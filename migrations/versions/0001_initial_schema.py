@@ -100,27 +100,35 @@ def upgrade():
     sa.UniqueConstraint('company_id', 'milestone', name='uq_milestone_statuses_company'),
     sa.UniqueConstraint('company_id', 'position', name='uq_milestone_statuses_position')
     )
-    op.create_table('outbox_messages',
+    op.create_table('outbox_payloads',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=50), nullable=False),
-    sa.Column('recipient', sa.String(length=254), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('body_text', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=True),
     sa.Column('headers', sa.JSON(), nullable=False),
     sa.Column('company_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_outbox_payloads_company_id_companies'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_payloads'))
+    )
+    with op.batch_alter_table('outbox_payloads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_payloads_company_id'), ['company_id'], unique=False)
+
+    # Narrow rows and no foreign key on payload_id: see models/notification.py.
+    op.create_table('outbox_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('payload_id', sa.Integer(), nullable=False),
+    sa.Column('recipient', sa.String(length=254), nullable=False),
     sa.Column('status', sa.Enum('pending', 'sent', 'failed', name='outbox_status', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_error', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_outbox_messages_company_id_companies'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages'))
     )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outbox_messages_company_id'), ['company_id'], unique=False)
-        batch_op.create_index('ix_outbox_messages_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_outbox_messages_due', ['next_attempt_at'], unique=False, postgresql_where=sa.text("status = 'pending'"), sqlite_where=sa.text("status = 'pending'"))
 
     op.create_table('password_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -302,10 +310,13 @@ def downgrade():
 
     op.drop_table('password_tokens')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_messages_due')
-        batch_op.drop_index(batch_op.f('ix_outbox_messages_company_id'))
+        batch_op.drop_index('ix_outbox_messages_due', postgresql_where=sa.text("status = 'pending'"), sqlite_where=sa.text("status = 'pending'"))
 
     op.drop_table('outbox_messages')
+    with op.batch_alter_table('outbox_payloads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_payloads_company_id'))
+
+    op.drop_table('outbox_payloads')
     op.drop_table('milestone_statuses')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))

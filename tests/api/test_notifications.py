@@ -19,6 +19,7 @@ from milestones.models import (
     Company,
     MilestoneStatus,
     OutboxMessage,
+    OutboxPayload,
     OutboxStatus,
     Stakeholder,
     User,
@@ -379,6 +380,33 @@ def test_token_for_removed_stakeholder_is_a_quiet_success(team: dict[str, Any], 
     db.session.delete(investor)
     db.session.commit()
     assert anon.post(f"/unsubscribe/{token}").status_code == 204
+
+
+def test_each_kind_of_mail_is_one_payload_and_nobody_means_no_payload(factory: Factory) -> None:
+    coach = factory.coach()
+    company = factory.company("Narrow", coaches=[coach])
+
+    def payloads() -> list[tuple[str, int]]:
+        counts = sa.select(OutboxMessage.payload_id, sa.func.count()).group_by(
+            OutboxMessage.payload_id
+        )
+        by_id: dict[int, int] = {p: n for p, n in db.session.execute(counts)}
+        rows = db.session.scalars(sa.select(OutboxPayload).order_by(OutboxPayload.id))
+        return [(p.kind, by_id.get(p.id, 0)) for p in rows]
+
+    assert change(company, coach) == 1  # the coach; no stakeholders: no second payload
+    assert payloads() == [("milestone_changed", 1)]
+    add_stakeholders(company, "a@fund.test", "b@fund.test", coach.email.upper())
+    assert change(company, coach, achieved=False, reason="again") == 3
+    assert payloads() == [
+        ("milestone_changed", 1),
+        ("milestone_changed", 1),
+        ("milestone_changed.stakeholder", 2),  # the coach's own address is mailed once
+    ]
+    orphans = sa.select(sa.func.count(OutboxMessage.id)).where(
+        OutboxMessage.payload_id.not_in(sa.select(OutboxPayload.id))
+    )
+    assert db.session.scalar(orphans) == 0
 
 
 @pytest.mark.postgres

@@ -30,6 +30,7 @@ from milestones.models import (
     Membership,
     MilestoneStatus,
     OutboxMessage,
+    OutboxPayload,
     OutboxStatus,
     PasswordToken,
     ProgressUpdate,
@@ -173,17 +174,22 @@ def _resources(world: World, company: Company, tag: str, *, primary: bool) -> No
     stakeholder = Stakeholder(
         company_id=company.id, email=f"investor.{tag.lower()}@example.test", name=f"{tag} VC"
     )
-    outbox = OutboxMessage(
+    payload = OutboxPayload(
         kind="milestone_changed",
-        recipient=f"investor.{tag.lower()}@example.test",
         subject=f"{tag} reached Value Baseline",
         body_text=f"{tag} mail body",
         company_id=company.id,
+    )
+    db.session.add_all([link, metric, task_open, task_submitted, update, stakeholder, payload])
+    db.session.flush()
+    outbox = OutboxMessage(
+        payload_id=payload.id,
+        recipient=f"investor.{tag.lower()}@example.test",
         status=OutboxStatus.FAILED,
         attempts=5,
         last_error="SMTP down",
     )
-    db.session.add_all([link, metric, task_open, task_submitted, update, stakeholder, outbox])
+    db.session.add(outbox)
     db.session.flush()
     db.session.add(
         HistoryEvent(

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from milestones.extensions import db
-from milestones.models import OutboxMessage, OutboxStatus
+from milestones.models import OutboxMessage, OutboxPayload, OutboxStatus
 from milestones.notifications import outbox, rendering, tokens, worker
 from milestones.timeutil import utcnow
 from tests.fixtures.mail import SmtpServer, in_app_context
@@ -94,38 +94,33 @@ def test_backoff_doubles_up_to_the_cap(app: Flask) -> None:
 
 
 def test_personalise_fills_the_stakeholder_token(app: Flask) -> None:
-    row = OutboxMessage(
+    payload = OutboxPayload(
         kind=outbox.KIND_MILESTONE_STAKEHOLDER,
-        recipient="ivy@fund.test",
         subject="s",
         body_text=f"x {outbox.UNSUBSCRIBE_MARKER}",
         body_html=f"<a href='/u/{outbox.UNSUBSCRIBE_MARKER}'>",
         headers=outbox.unsubscribe_headers(outbox.UNSUBSCRIBE_MARKER),
         company_id=3,
     )
+    row = OutboxMessage(recipient="ivy@fund.test", payload=payload)
     text, html, headers = outbox.personalise(row)
     token = tokens.unsubscribe_token(3, "ivy@fund.test")
     assert text == f"x {token}"
     assert html == f"<a href='/u/{token}'>"
     assert headers["List-Unsubscribe"] == f"<http://app.test/api/v1/unsubscribe/{token}>"
-    row.kind = outbox.KIND_MILESTONE
-    assert outbox.personalise(row)[0] == row.body_text
+    payload.kind = outbox.KIND_MILESTONE
+    assert outbox.personalise(row)[0] == payload.body_text
 
 
 def _queue(*recipients: str) -> None:
     now = utcnow()
+    payload = OutboxPayload(
+        kind="test", subject="hello", body_text="hello", body_html="<p>hello</p>", created_at=now
+    )
+    db.session.add(payload)
+    db.session.flush()
     db.session.add_all(
-        OutboxMessage(
-            kind="test",
-            recipient=r,
-            subject=f"to {r}",
-            body_text="hello",
-            body_html="<p>hello</p>",
-            headers={},
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for r in recipients
+        OutboxMessage(payload_id=payload.id, recipient=r, next_attempt_at=now) for r in recipients
     )
     db.session.commit()
 

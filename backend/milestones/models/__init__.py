@@ -13,7 +13,12 @@ from milestones.models.milestone import (
     MilestoneStatus,
     _current_milestone_expression,
 )
-from milestones.models.notification import OutboxMessage, OutboxStatus, Stakeholder
+from milestones.models.notification import (
+    OutboxMessage,
+    OutboxPayload,
+    OutboxStatus,
+    Stakeholder,
+)
 from milestones.models.task import (
     ProgressUpdate,
     ReviewDecision,
@@ -40,6 +45,7 @@ __all__ = [
     "Membership",
     "MilestoneStatus",
     "OutboxMessage",
+    "OutboxPayload",
     "OutboxStatus",
     "PasswordToken",
     "ProgressUpdate",
