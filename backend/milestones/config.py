@@ -81,6 +81,14 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     cfg["MAIL_SUPPRESS_SEND"] = cfg["MAIL_SERVER"] is None
     if overrides:
         cfg.update(overrides)
+    if str(cfg["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        # Short statements only: PostgreSQL's JIT compiler would spend hundreds of
+        # milliseconds on a statement whose row estimates look large (stale statistics).
+        options = dict(cfg["SQLALCHEMY_ENGINE_OPTIONS"])
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault("options", "-c jit=off")
+        options["connect_args"] = connect_args
+        cfg["SQLALCHEMY_ENGINE_OPTIONS"] = options
     validate(cfg)
     return cfg
 

@@ -38,6 +38,9 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_companies')),
     sa.UniqueConstraint('name', name=op.f('uq_companies_name'))
     )
+    with op.batch_alter_table('companies', schema=None) as batch_op:
+        batch_op.create_index('ix_companies_lower_name', [sa.text('lower(name)'), 'id'], unique=False)
+
     op.create_table('login_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -99,6 +102,21 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_milestone_statuses')),
     sa.UniqueConstraint('company_id', 'milestone', name='uq_milestone_statuses_company'),
     sa.UniqueConstraint('company_id', 'position', name='uq_milestone_statuses_position')
+    )
+    # Derived from the rows below it; kept in step by services/company_stats.py.
+    op.create_table('company_stats',
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('current_milestone', sa.Enum('value_baseline', 'first_customer', 'x_customers', 'ten_x_customers', 'one_m_arr', name='milestone_key', native_enum=False, create_constraint=True, length=32), nullable=True),
+    sa.Column('position', sa.SmallInteger(), nullable=False),
+    sa.Column('current_started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('achieved_count', sa.Integer(), nullable=False),
+    sa.Column('total_tasks', sa.Integer(), nullable=False),
+    sa.Column('completed_tasks', sa.Integer(), nullable=False),
+    sa.Column('active_tasks', sa.Integer(), nullable=False),
+    sa.Column('pending_approvals', sa.Integer(), nullable=False),
+    sa.Column('last_activity', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_company_stats_company_id_companies'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('company_id', name=op.f('pk_company_stats'))
     )
     op.create_table('outbox_payloads',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -317,6 +335,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_outbox_payloads_company_id'))
 
     op.drop_table('outbox_payloads')
+    op.drop_table('company_stats')
     op.drop_table('milestone_statuses')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
@@ -331,6 +350,9 @@ def downgrade():
         batch_op.drop_index('ix_login_attempts_email_created')
 
     op.drop_table('login_attempts')
+    with op.batch_alter_table('companies', schema=None) as batch_op:
+        batch_op.drop_index('ix_companies_lower_name')
+
     op.drop_table('companies')
     op.drop_table('attachments')
     # ### end Alembic commands ###

@@ -154,3 +154,87 @@ def test_ping_baseline(metrics_world, client_for, anon):
         "user_id": metrics_world.member.id,
     }
     assert anon.get("/ping").status_code == 401
+
+
+def test_flat_dump_gives_what_the_schema_would(metrics_world, factory, frozen):
+    from datetime import timedelta
+
+    from milestones.api.metrics import PORTFOLIO_ROW, dump_portfolio
+    from milestones.models import TaskStatus
+    from milestones.schemas.base import FlatDump
+    from milestones.services import metrics
+    from tests.fixtures.metrics import add_task
+
+    # A time with microseconds: isoformat writes them, and only then.
+    add_task(
+        metrics_world.gamma, "value_baseline", TaskStatus.OPEN,
+        frozen - timedelta(days=1, microseconds=-120), author=metrics_world.coach,
+    )  # fmt: skip
+    rows, total = metrics.portfolio(metrics_world.admin)
+    assert total == 4
+    assert rows[3].name == "Gamma" and rows[3].last_activity.microsecond == 120
+    for sort in ("name", "-pending_approvals", "days_in_milestone"):
+        text, total = metrics.portfolio_json(metrics_world.admin, dump_portfolio, sort=sort)
+        expected = PORTFOLIO_ROW.dump(
+            metrics.portfolio(metrics_world.admin, sort=sort)[0], many=True
+        )
+        assert (json.loads(text), total) == (expected, 4)
+    text, total = metrics.portfolio_json(metrics_world.admin, dump_portfolio, page=3, page_size=2)
+    assert (text, total) == ("[]", 4)
+    fast = dump_portfolio(rows)  # SQLAlchemy rows, read by position
+    assert fast == PORTFOLIO_ROW.dump(rows, many=True)
+    assert [list(row) for row in fast] == [list(PORTFOLIO_ROW.fields)] * 4  # same key order
+    assert dump_portfolio([row._asdict() for row in rows]) == fast  # mappings, by name
+    with pytest.raises(TypeError, match="not a flat field"):
+        from milestones.schemas.metrics import CompanyMetricsSchema
+
+        FlatDump(CompanyMetricsSchema())
+
+
+def test_the_stats_rows_match_a_fresh_computation_after_api_writes(metrics_world, client_for):
+    """company_stats is derived data: after writes through the API (task lifecycle,
+    updates, evidence, a toggle, a new company) every row equals a recomputation."""
+    import sqlalchemy as sa
+
+    from milestones.extensions import db
+    from milestones.models import CompanyStats
+    from milestones.services import metrics
+
+    w = metrics_world
+    coach, admin = client_for(w.coach), client_for(w.admin)
+    alpha = w.alpha.id
+    task = coach.post(f"/companies/{alpha}/tasks", json={"title": "Call 10 leads"})
+    assert task.status_code == 201, task.get_json()
+    tid = task.get_json()["id"]
+    assert client_for(w.member).post(f"/tasks/{tid}/submit").status_code == 200
+    assert coach.post(f"/tasks/{tid}/approve").status_code == 200
+    update = client_for(w.member).post(f"/companies/{alpha}/updates", json={"body": "Progress"})
+    assert update.status_code == 201, update.get_json()
+    uid = update.get_json()["id"]
+    assert coach.post(f"/updates/{uid}/approve").status_code == 200
+    gamma = w.gamma.id
+    link = {"evidence_type": "link", "title": "Deck", "url": "https://example.com"}
+    assert (
+        coach.post(f"/companies/{gamma}/milestones/value_baseline/evidence", json=link).status_code
+        == 201
+    )
+    assert (
+        coach.put(
+            f"/companies/{gamma}/milestones/value_baseline", json={"achieved": True}
+        ).status_code
+        == 200
+    )
+    created = admin.post("/companies", json={"name": "Epsilon"})
+    assert created.status_code == 201, created.get_json()
+
+    db.session.expire_all()
+    table = CompanyStats.__table__
+    stored = {r.company_id: r._asdict() for r in db.session.execute(sa.select(table))}
+    fresh = {
+        r.company_id: r._asdict() for r in db.session.execute(metrics.company_stats_select(None))
+    }
+    assert stored == fresh
+    assert len(stored) == 5
+    assert stored[alpha]["completed_tasks"] == 4 and stored[alpha]["pending_approvals"] == 3
+    assert stored[gamma]["current_milestone"] == "first_customer"
+    assert stored[gamma]["achieved_count"] == 1

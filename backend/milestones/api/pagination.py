@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 import flask_smorest
+import marshmallow as ma
 import sqlalchemy as sa
 from flask import request
+from webargs.flaskparser import FlaskParser
 
 from milestones.extensions import db
 
 MAX_PAGE = 1_000_000
 
 
+class _Parser(FlaskParser):
+    """webargs' parser, building each argument schema once instead of on every request
+    (a marshmallow Schema deep-copies its fields when built; loading keeps no state)."""
+
+    def _get_schema(self, argmap: Any, req: Any) -> ma.Schema:
+        if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
+            return _schema(argmap)
+        return super()._get_schema(argmap, req)
+
+
+@cache
+def _schema(cls: type[ma.Schema]) -> ma.Schema:
+    return cls()
+
+
 class Blueprint(flask_smorest.Blueprint):
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 200}
+    ARGUMENTS_PARSER = _Parser()
+    PAGINATION_ARGUMENTS_PARSER = _Parser()
 
     def paginate(self, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
         """flask-smorest's pagination, with a ceiling on `page`: a page number beyond what

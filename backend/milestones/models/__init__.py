@@ -19,6 +19,7 @@ from milestones.models.notification import (
     OutboxStatus,
     Stakeholder,
 )
+from milestones.models.stats import CompanyStats
 from milestones.models.task import (
     ProgressUpdate,
     ReviewDecision,
@@ -37,6 +38,7 @@ __all__ = [
     "Base",
     "CoachAssignment",
     "Company",
+    "CompanyStats",
     "Evidence",
     "EvidenceType",
     "HistoryEvent",

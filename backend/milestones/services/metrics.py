@@ -12,12 +12,16 @@ floor, greatest, ISO week labels, median) are small compiled elements below.
 from __future__ import annotations
 
 import enum
+import json
+import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from types import SimpleNamespace
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql import ColumnElement, expression
@@ -28,6 +32,7 @@ from milestones.auth.policies import company_scope
 from milestones.extensions import db
 from milestones.models import (
     Company,
+    CompanyStats,
     Evidence,
     HistoryEvent,
     MilestoneStatus,
@@ -494,8 +499,8 @@ def company_metrics(company: Company) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------
 
 
-def _status_info(ids: sa.Select[Any] | None) -> Any:
-    """Per company (of `ids`, or all): current milestone, its order and days, milestones
+def _status_info(ids: Any) -> Any:
+    """Per company (of `ids`, or all): current milestone, its order and start, milestones
     achieved and the last achievement, from the five status rows."""
     s = MilestoneStatus
     progress = sa.select(
@@ -508,10 +513,6 @@ def _status_info(ids: sa.Select[Any] | None) -> Any:
         progress = progress.where(s.company_id.in_(ids))
     progress_sq = progress.group_by(s.company_id).subquery("progress")
     current = aliased(MilestoneStatus, name="cur")
-    days = sa.case(
-        (current.id.is_(None), sa.null()),
-        else_=sa.func.coalesce(whole_days(current.started_at, _now()), _int(0)),
-    )
     return (
         sa.select(
             progress_sq.c.company_id,
@@ -519,7 +520,7 @@ def _status_info(ids: sa.Select[Any] | None) -> Any:
             sa.func.coalesce(progress_sq.c.current_position, _int(len(catalogue.KEYS))).label(
                 "position"
             ),
-            days.label("days_in_milestone"),
+            current.started_at.label("current_started_at"),
             progress_sq.c.achieved_count,
             progress_sq.c.last_achieved,
         )
@@ -533,41 +534,6 @@ def _status_info(ids: sa.Select[Any] | None) -> Any:
         )
         .subquery("status_info")
     )
-
-
-STATUS_COLUMNS = (
-    "current_milestone",
-    "position",
-    "days_in_milestone",
-    "achieved_count",
-    "last_achieved",
-)
-
-
-def _portfolio_base(
-    role: Role, search: bool, milestone: str | None, *, with_status: bool = True
-) -> sa.Select[Any]:
-    """The visible companies (searched), with their status information unless the sort
-    and filters do not need it before paging."""
-    columns: list[Any] = [Company.id.label("company_id"), Company.name, Company.joined_at]
-    stmt = sa.select(*columns).where(_scope(role))
-    if with_status:
-        info = _status_info(None)
-        stmt = (
-            sa.select(*columns, *(info.c[name] for name in STATUS_COLUMNS))
-            .select_from(Company)
-            .outerjoin(info, info.c.company_id == Company.id)
-            .where(_scope(role))
-        )
-        if milestone == ALL_ACHIEVED:
-            stmt = stmt.where(info.c.current_milestone.is_(None))
-        elif milestone:
-            key = sa.bindparam("milestone", type_=Task.milestone.type)
-            stmt = stmt.where(info.c.current_milestone == key)
-    if search:
-        pattern = sa.bindparam("pattern", type_=sa.String())
-        stmt = stmt.where(sa.func.lower(Company.name).like(pattern, escape="\\"))
-    return stmt
 
 
 def _with_activity(
@@ -638,32 +604,56 @@ def _with_activity(
     return columns, from_clause
 
 
-def _sort_key(columns: Any, sort: str) -> Any:
-    if sort == "current_milestone":
-        return columns.position
-    if sort == "name":
-        return sa.func.lower(columns.name)
-    return columns[sort]
+def company_stats_select(ids: Any) -> sa.Select[Any]:
+    """The rows of company_stats, computed from their sources, for the companies whose
+    ids are in `ids` (an expanding bound parameter), or for all when None."""
+    info = _status_info(ids)
+    source = sa.select(
+        Company.id.label("company_id"),
+        Company.joined_at,
+        info.c.current_milestone,
+        info.c.position,
+        info.c.current_started_at,
+        info.c.achieved_count,
+        info.c.last_achieved,
+    ).outerjoin(info, info.c.company_id == Company.id)
+    if ids is not None:
+        source = source.where(Company.id.in_(ids))
+    src = source.subquery("source")
+    activity, from_clause = _with_activity(src, ids)
+    return sa.select(
+        src.c.company_id,
+        src.c.current_milestone,
+        sa.func.coalesce(src.c.position, _int(len(catalogue.KEYS))).label("position"),
+        src.c.current_started_at,
+        sa.func.coalesce(src.c.achieved_count, _int(0)).label("achieved_count"),
+        *activity,
+    ).select_from(from_clause)
 
 
-def portfolio(
+class RowDump(Protocol):
+    """What the API gives portfolio_json: schemas.base.FlatDump."""
+
+    spec: tuple[tuple[str, str, bool], ...]
+
+    def __call__(self, rows: Sequence[Any]) -> list[dict[str, Any]]: ...
+
+
+def _portfolio_request(
     viewer: User,
-    *,
-    q: str | None = None,
-    milestone: str | None = None,
-    sort: str = "name",
-    order: str | None = None,
-    page: int = 1,
-    page_size: int = 50,
-) -> tuple[list[dict[str, Any]], int]:
-    """(rows of the requested page, number of matching companies): one statement (two
-    when the page asked for lies past the last one)."""
+    q: str | None,
+    milestone: str | None,
+    sort: str,
+    order: str | None,
+    page: int,
+    page_size: int,
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """(the shape of the statement, its parameters) for one portfolio request."""
     descending = sort.startswith("-")
     sort = sort.lstrip("-")
     if order is not None:
         descending = order == "desc"
     kind = milestone if milestone in (None, ALL_ACHIEVED) else "one"
-    count_stmt, page_stmt = _portfolio_stmts(viewer.role, bool(q), kind, sort, descending)
     params: dict[str, Any] = {
         "viewer_id": viewer.id,
         "now": utcnow(),
@@ -675,18 +665,118 @@ def portfolio(
         params["pattern"] = f"%{escaped}%"
     if kind == "one" and milestone:
         params["milestone"] = catalogue.MilestoneKey(milestone)
-    rows = [dict(row) for row in db.session.execute(page_stmt, params).mappings()]
-    if rows:
-        # The page statement counts every match (a window over the ranked rows).
-        total = rows[0]["total"]
-        for row in rows:
-            del row["total"]
-    elif page == 1:
-        total = 0
-    else:  # past the last page: count separately
-        total = db.session.scalar(count_stmt, params) or 0
+    return (viewer.role, bool(q), kind, sort, descending), params
+
+
+def _total(found: int | None, page: int, count_stmt: sa.Select[Any], params: Any) -> int:
+    if found is not None:
+        return found  # the page statement counts every match
+    if page == 1:
+        return 0
+    return db.session.scalar(count_stmt, params) or 0  # past the last page: count apart
+
+
+def portfolio(
+    viewer: User,
+    *,
+    q: str | None = None,
+    milestone: str | None = None,
+    sort: str = "name",
+    order: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[list[sa.Row[Any]], int]:
+    """(rows of the requested page, number of matching companies): one statement over
+    companies and their company_stats rows (two when the page asked for lies past the
+    last one). Rows carry the fields of PortfolioRowSchema (and `total`)."""
+    shape, params = _portfolio_request(viewer, q, milestone, sort, order, page, page_size)
+    count_stmt, page_stmt = _portfolio_stmts(*shape)
+    rows = list(db.session.execute(page_stmt, params))
+    total = _total(rows[0].total if rows else None, page, count_stmt, params)
     end_read()
     return rows, total
+
+
+def portfolio_json(
+    viewer: User,
+    dump: RowDump,
+    *,
+    q: str | None = None,
+    milestone: str | None = None,
+    sort: str = "name",
+    order: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[str, int]:
+    """portfolio() as the JSON text of the page in `dump`'s shape, and the total.
+
+    On PostgreSQL the database writes the JSON (json_agg over the page): no row is
+    converted in Python, which was most of what a page cost beyond the query. Elsewhere
+    the rows are dumped by `dump`. Both give the same text for the same rows (a test
+    compares them with the schema's dump).
+    """
+    if _dialect() != "postgresql":
+        rows, total = portfolio(
+            viewer, q=q, milestone=milestone, sort=sort, order=order, page=page, page_size=page_size
+        )
+        return json.dumps(dump(rows), separators=(",", ":")), total
+    shape, params = _portfolio_request(viewer, q, milestone, sort, order, page, page_size)
+    count_stmt, _ = _portfolio_stmts(*shape)
+    text, found = db.session.execute(_portfolio_json_stmt(shape, dump.spec), params).one()
+    total = _total(found, page, count_stmt, params)
+    end_read()
+    return text, total
+
+
+def _iso_utc(column: Any) -> ColumnElement[str]:
+    """PostgreSQL: a timestamptz as Python's datetime.isoformat() writes it in UTC
+    (microseconds only when there are some)."""
+    utc = sa.func.timezone(sa.literal_column("'UTC'"), column)
+    micro = sa.cast(sa.extract("microseconds", column), sa.BigInteger) % _int(1_000_000)
+    return sa.func.concat(
+        sa.func.to_char(utc, sa.literal_column("'YYYY-MM-DD\"T\"HH24:MI:SS'")),
+        sa.case(
+            (micro != _int(0), sa.func.to_char(utc, sa.literal_column("'.US'"))),
+            else_=sa.literal_column("''"),
+        ),
+        sa.literal_column("'+00:00'"),
+    )
+
+
+@cache
+def _portfolio_json_stmt(
+    shape: tuple[Any, ...], spec: tuple[tuple[str, str, bool], ...]
+) -> sa.Select[Any]:
+    _, page_stmt = _portfolio_stmts(*shape)
+    descending = shape[-1]
+    page = page_stmt.subquery("page")
+    pairs: list[Any] = []
+    for name, key, is_time in spec:
+        if not re.fullmatch(r"[a-z_]+", key):
+            raise ValueError(f"unexpected JSON key {key!r}")
+        pairs += [
+            sa.literal_column(f"'{key}'"),
+            _iso_utc(page.c[name]) if is_time else page.c[name],
+        ]
+    sort_key = page.c.sort_key.desc() if descending else page.c.sort_key.asc()
+    rows = sa.func.json_agg(
+        aggregate_order_by(
+            sa.func.json_build_object(*pairs),
+            sort_key.nulls_last(),
+            page.c.sort_name,
+            page.c.company_id,
+        )
+    )
+    empty: Any = sa.literal_column("'[]'::json")
+    text: Any = sa.cast(sa.func.coalesce(rows, empty), sa.Text)
+    return sa.select(text, sa.func.max(page.c.total))
+
+
+def _days_in_milestone(s: Any) -> ColumnElement[int | None]:
+    return sa.case(
+        (s.current_milestone.is_(None), sa.null()),
+        else_=sa.func.coalesce(whole_days(s.current_started_at, _now()), _int(0)),
+    )
 
 
 @cache
@@ -695,78 +785,70 @@ def _portfolio_stmts(
 ) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The COUNT and the page statement for one shape of request.
 
-    The page is chosen first on the sort key, then status, task, update, evidence and
-    history aggregates are computed for the companies of that page alone. Sorting or
-    filtering on the status information computes it for every visible company first (5
-    rows each); only the sorts on pending approvals and last activity aggregate tasks and
-    updates over every visible company.
+    The page is chosen first from the visible, filtered companies on the sort key alone
+    (by name: read off ix_companies_lower_name, whatever the offset); only then are its
+    rows joined to company_stats and their fields computed. company_stats is joined
+    before paging only when a filter or the sort needs it. The total is an uncorrelated
+    subquery, computed once.
     """
-    light = milestone is None and sort == "name"
-    base = _portfolio_base(
-        role,
-        search,
-        None if milestone is None else (ALL_ACHIEVED if milestone == ALL_ACHIEVED else "one"),
-        with_status=not light,
-    )
-    count_stmt = sa.select(sa.func.count()).select_from(base.subquery())
+    s = aliased(CompanyStats, name="s")
+    keys: dict[str, Any] = {
+        "name": sa.func.lower(Company.name),
+        "current_milestone": s.position,
+        "days_in_milestone": _days_in_milestone(s),
+    }
+    key: Any = keys[sort] if sort in keys else getattr(s, sort)
+    chosen = sa.select(
+        Company.id.label("company_id"),
+        key.label("sort_key"),
+        sa.func.lower(Company.name).label("sort_name"),
+    ).where(_scope(role))
+    if milestone is not None or sort != "name":
+        chosen = chosen.join(s, s.company_id == Company.id)
+    if milestone == ALL_ACHIEVED:
+        chosen = chosen.where(s.current_milestone.is_(None))
+    elif milestone:
+        chosen = chosen.where(
+            s.current_milestone == sa.bindparam("milestone", type_=s.current_milestone.type)
+        )
+    if search:
+        pattern = sa.bindparam("pattern", type_=sa.String())
+        chosen = chosen.where(sa.func.lower(Company.name).like(pattern, escape="\\"))
+    count_stmt = sa.select(sa.func.count()).select_from(chosen.subquery())
 
-    def ordering(columns: Any) -> list[Any]:
-        key = _sort_key(columns, sort)
-        return [
-            (key.desc() if descending else key.asc()).nulls_last(),
-            sa.func.lower(columns.name),
-            columns.company_id,
-        ]
+    def ordering(sort_key: Any, sort_name: Any, company_id: Any) -> list[Any]:
+        first = (sort_key.desc() if descending else sort_key.asc()).nulls_last()
+        return [first, company_id] if sort == "name" else [first, sort_name, company_id]
 
-    inner = base.subquery("ranked")
-    ranked = sa.select(inner)
-    if sort in ("pending_approvals", "last_activity"):
-        columns, from_clause = _with_activity(inner, None)
-        ranked = sa.select(inner, *(c for c in columns if c.name == sort)).select_from(from_clause)
-    ranked_sq = ranked.subquery("r")
-    page_cte = (
-        sa.select(*(ranked_sq.c[c.name] for c in inner.c), sa.func.count().over().label("total"))
-        .order_by(*ordering(ranked_sq.c))
+    page = (
+        chosen.order_by(*ordering(key, sa.func.lower(Company.name), Company.id))
         .limit(sa.bindparam("limit", type_=sa.Integer()))
         .offset(sa.bindparam("offset", type_=sa.Integer()))
-        .cte("page")
+        .subquery("page")
     )
-    page_ids = sa.select(page_cte.c.company_id)
-    if light:
-        info = _status_info(page_ids)
-        status: Any = info.c
-        columns, from_clause = _with_activity(page_cte, page_ids, info.c.last_achieved)
-        from_clause = from_clause.outerjoin(info, info.c.company_id == page_cte.c.company_id)
-    else:
-        status = page_cte.c
-        columns, from_clause = _with_activity(page_cte, page_ids)
-    final = sa.select(
-        page_cte.c.company_id,
-        page_cte.c.name,
-        status.current_milestone,
-        status.days_in_milestone,
-        sa.func.coalesce(status.achieved_count, _int(0)).label("achieved_count"),
-        *columns,
-        page_cte.c.total,
-    ).select_from(from_clause)
-    page_stmt = final.order_by(*ordering(_FinalColumns(page_cte, final.selected_columns)))
+    stats = aliased(CompanyStats, name="stats")
+    page_stmt = (
+        sa.select(
+            page.c.company_id,
+            Company.name,
+            stats.current_milestone,
+            _days_in_milestone(stats).label("days_in_milestone"),
+            stats.achieved_count,
+            stats.total_tasks,
+            stats.completed_tasks,
+            stats.active_tasks,
+            stats.pending_approvals,
+            stats.last_activity,
+            count_stmt.scalar_subquery().label("total"),
+            page.c.sort_key,
+            page.c.sort_name,
+        )
+        .select_from(page)
+        .join(Company, Company.id == page.c.company_id)
+        .join(stats, stats.company_id == page.c.company_id)
+        .order_by(*ordering(page.c.sort_key, page.c.sort_name, page.c.company_id))
+    )
     return count_stmt, page_stmt
-
-
-class _FinalColumns:
-    """Sort keys of the final SELECT: page columns, or the computed activity columns."""
-
-    def __init__(self, page: Any, selected: Any) -> None:
-        self.page = page
-        self.selected = selected
-        self.name = page.c.name
-        self.company_id = page.c.company_id
-        self.position = page.c.position if "position" in page.c else None
-
-    def __getitem__(self, name: str) -> Any:
-        if name in ("pending_approvals", "last_activity"):
-            return self.selected[name]
-        return self.page.c[name]
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,39 @@
+"""Per-company figures kept ready for the portfolio."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from milestones.catalogue import MilestoneKey
+from milestones.models.base import Base
+from milestones.models.milestone import MILESTONE_ENUM
+
+
+class CompanyStats(Base):
+    """What the portfolio lists, filters and sorts by: one row per company.
+
+    Derived data. services/company_stats.py recomputes a company's row from its source
+    rows (statuses, tasks, reviews, updates, evidence, history) in every transaction that
+    changes them, so a portfolio page reads 50 ready rows instead of aggregating every
+    company's tasks. Days in milestone is not stored: it is computed from
+    current_started_at when read.
+    """
+
+    __tablename__ = "company_stats"
+
+    company_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True
+    )
+    # NULL once all five are achieved; position is then 5.
+    current_milestone: Mapped[MilestoneKey | None] = mapped_column(MILESTONE_ENUM)
+    position: Mapped[int] = mapped_column(sa.SmallInteger)
+    current_started_at: Mapped[datetime | None]
+    achieved_count: Mapped[int]
+    total_tasks: Mapped[int]
+    completed_tasks: Mapped[int]
+    active_tasks: Mapped[int]
+    pending_approvals: Mapped[int]
+    last_activity: Mapped[datetime]
