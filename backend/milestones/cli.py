@@ -72,6 +72,30 @@ def create_user_command(
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
 
+@click.group("stats")
+def stats_cli() -> None:
+    """The per-company figures the portfolio reads (company_stats)."""
+
+
+@stats_cli.command("rebuild")
+@with_appcontext
+def rebuild_stats_command() -> None:
+    """Recompute every company's figures from the source rows.
+
+    They are kept in step by the app itself; this is for data written around it (SQL by
+    hand, a restored dump of some tables)."""
+    import sqlalchemy as sa
+
+    from milestones.extensions import db
+    from milestones.models import CompanyStats
+    from milestones.services import company_stats
+
+    company_stats.refresh_all()
+    db.session.commit()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(CompanyStats))
+    click.echo(f"Recomputed the figures of {count} companies.")
+
+
 def init_app(app: Flask) -> None:
     from milestones.notifications.cli import notifications_cli
     from milestones.seeds import seed_cli
@@ -79,3 +103,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(stats_cli)

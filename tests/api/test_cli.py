@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from milestones.extensions import db
-from milestones.models import Company, MilestoneStatus, Role, User
+from milestones.models import Company, CompanyStats, MilestoneStatus, Role, User
 from milestones.seeds.demo import PASSWORD as DEMO_PASSWORD
 
 
@@ -103,3 +103,19 @@ def test_seed_demo_prints_logins_and_is_idempotent(app, anon):
     assert len({count for _, count in achieved}) >= 3
     assert anon.login("coach@demo.test", DEMO_PASSWORD).status_code == 200
     assert len(anon.get("/companies").get_json()) == companies
+
+
+def test_stats_rebuild_recomputes_figures_written_around_the_app(app, factory):
+    coach = factory.coach()
+    company = factory.company("Around", coaches=[coach])
+    # A write that bypasses the ORM (and so the bookkeeping): the figures go stale...
+    db.session.execute(sa.update(CompanyStats).values(total_tasks=99, achieved_count=4))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["stats", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Recomputed the figures of 1 companies." in result.output
+    db.session.expire_all()
+    row = db.session.get(CompanyStats, company.id)
+    assert row is not None
+    assert (row.total_tasks, row.achieved_count, row.position) == (0, 0, 0)
+    assert row.current_milestone == "value_baseline"
