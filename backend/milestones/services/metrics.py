@@ -641,12 +641,13 @@ class RowDump(Protocol):
 
 def _portfolio_request(
     viewer: User,
-    q: str | None,
-    milestone: str | None,
-    sort: str,
-    order: str | None,
-    page: int,
-    page_size: int,
+    *,
+    q: str | None = None,
+    milestone: str | None = None,
+    sort: str = "name",
+    order: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """(the shape of the statement, its parameters) for one portfolio request."""
     descending = sort.startswith("-")
@@ -676,39 +677,22 @@ def _total(found: int | None, page: int, count_stmt: sa.Select[Any], params: Any
     return db.session.scalar(count_stmt, params) or 0  # past the last page: count apart
 
 
-def portfolio(
-    viewer: User,
-    *,
-    q: str | None = None,
-    milestone: str | None = None,
-    sort: str = "name",
-    order: str | None = None,
-    page: int = 1,
-    page_size: int = 50,
-) -> tuple[list[sa.Row[Any]], int]:
+def portfolio(viewer: User, **query: Any) -> tuple[list[sa.Row[Any]], int]:
     """(rows of the requested page, number of matching companies): one statement over
     companies and their company_stats rows (two when the page asked for lies past the
-    last one). Rows carry the fields of PortfolioRowSchema (and `total`)."""
-    shape, params = _portfolio_request(viewer, q, milestone, sort, order, page, page_size)
+    last one). `query`: the arguments of _portfolio_request (q, milestone, sort, order,
+    page, page_size). Rows carry the fields of PortfolioRowSchema (and `total`)."""
+    shape, params = _portfolio_request(viewer, **query)
     count_stmt, page_stmt = _portfolio_stmts(*shape)
     rows = list(db.session.execute(page_stmt, params))
-    total = _total(rows[0].total if rows else None, page, count_stmt, params)
+    total = _total(rows[0].total if rows else None, query.get("page", 1), count_stmt, params)
     end_read()
     return rows, total
 
 
-def portfolio_json(
-    viewer: User,
-    dump: RowDump,
-    *,
-    q: str | None = None,
-    milestone: str | None = None,
-    sort: str = "name",
-    order: str | None = None,
-    page: int = 1,
-    page_size: int = 50,
-) -> tuple[str, int]:
-    """portfolio() as the JSON text of the page in `dump`'s shape, and the total.
+def portfolio_json(viewer: User, dump: RowDump, **query: Any) -> tuple[str, int]:
+    """portfolio(viewer, **query) as the JSON text of the page in `dump`'s shape, and the
+    total.
 
     On PostgreSQL the database writes the JSON (json_agg over the page): no row is
     converted in Python, which was most of what a page cost beyond the query. Elsewhere
@@ -716,14 +700,12 @@ def portfolio_json(
     compares them with the schema's dump).
     """
     if _dialect() != "postgresql":
-        rows, total = portfolio(
-            viewer, q=q, milestone=milestone, sort=sort, order=order, page=page, page_size=page_size
-        )
+        rows, total = portfolio(viewer, **query)
         return json.dumps(dump(rows), separators=(",", ":")), total
-    shape, params = _portfolio_request(viewer, q, milestone, sort, order, page, page_size)
+    shape, params = _portfolio_request(viewer, **query)
     count_stmt, _ = _portfolio_stmts(*shape)
     text, found = db.session.execute(_portfolio_json_stmt(shape, dump.spec), params).one()
-    total = _total(found, page, count_stmt, params)
+    total = _total(found, query.get("page", 1), count_stmt, params)
     end_read()
     return text, total
 
