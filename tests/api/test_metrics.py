@@ -3,6 +3,8 @@ compared with figures worked out by hand from tests/fixtures/metrics.py."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from milestones.services.metrics import milestone_metrics
@@ -147,3 +149,15 @@ def test_metrics_visibility(metrics_world, client_for, factory):
     assert client_for(w.other_coach).get(f"/companies/{w.alpha.id}/metrics").status_code == 404
     assert client_for(w.coach).get("/companies/99999/metrics").status_code == 404
     assert client_for(w.admin).get(f"/companies/{w.delta.id}/metrics").status_code == 200
+
+
+def test_the_written_json_is_the_schema_dump(metrics_world):
+    """On PostgreSQL the database writes the response; it must say what the schema's
+    dump of the same figures says (on SQLite that dump is the response)."""
+    from milestones.api.metrics import COMPANY_METRICS
+    from milestones.services import metrics
+
+    w = metrics_world
+    for company in (w.alpha, w.beta, w.gamma, w.delta):
+        text = metrics.company_metrics_json(company, COMPANY_METRICS.dump)
+        assert json.loads(text) == COMPANY_METRICS.dump(metrics.company_metrics(company))

@@ -65,6 +65,21 @@ def test_company_statuses_initial_state(world):
     assert {s["state"] for s in body["milestones"][1:]} == {"upcoming"}
 
 
+def test_fast_dump_of_statuses_is_the_schema_dump(world):
+    """GET /companies/{id}/milestones is dumped by FastDump: it must give what
+    CompanyMilestonesSchema's dump gives (nested statuses, criteria, metrics, ETags)."""
+    from milestones.api.milestones import dump_company_milestones
+    from milestones.schemas.milestones import CompanyMilestonesSchema
+    from milestones.services.milestones import company_milestones
+
+    world.achieve("value_baseline")  # timestamps with microseconds, an updated_by
+    result = company_milestones(world.company)
+    fast = dump_company_milestones([result])[0]
+    assert fast == CompanyMilestonesSchema().dump(result)
+    assert fast["milestones"][0]["updated_by_name"] == world.coach.name
+    assert world.statuses() == fast
+
+
 def test_statuses_visibility(world, factory):
     assert world.client(world.admin).get(f"/companies/{world.cid}/milestones").status_code == 200
     r = world.client(world.other_coach).get(f"/companies/{world.cid}/milestones")

@@ -161,7 +161,7 @@ def test_flat_dump_gives_what_the_schema_would(metrics_world, factory, frozen):
 
     from milestones.api.metrics import PORTFOLIO_ROW, dump_portfolio
     from milestones.models import TaskStatus
-    from milestones.schemas.base import FlatDump
+    from milestones.schemas.base import FastDump
     from milestones.services import metrics
     from tests.fixtures.metrics import add_task
 
@@ -185,10 +185,13 @@ def test_flat_dump_gives_what_the_schema_would(metrics_world, factory, frozen):
     assert fast == PORTFOLIO_ROW.dump(rows, many=True)
     assert [list(row) for row in fast] == [list(PORTFOLIO_ROW.fields)] * 4  # same key order
     assert dump_portfolio([row._asdict() for row in rows]) == fast  # mappings, by name
-    with pytest.raises(TypeError, match="not a flat field"):
-        from milestones.schemas.metrics import CompanyMetricsSchema
+    from milestones.schemas.metrics import CompanyMetricsSchema
+    from milestones.schemas.milestones import HistoryItemSchema
 
-        FlatDump(CompanyMetricsSchema())
+    with pytest.raises(TypeError, match="not a field FastDump knows"):
+        FastDump(HistoryItemSchema())  # fields.Function
+    with pytest.raises(TypeError, match="is not flat"):
+        FastDump(CompanyMetricsSchema()).spec  # noqa: B018 - nested: no SQL for it
 
 
 def test_the_stats_rows_match_a_fresh_computation_after_api_writes(metrics_world, client_for):
