@@ -583,12 +583,11 @@ def _status_info(ids: Any) -> Any:
     )
 
 
-def _with_activity(
-    source: Any, ids: sa.Select[Any] | None, last_achieved: Any = None
-) -> tuple[list[Any], Any]:
+def _with_activity(source: Any, ids: Any) -> tuple[list[Any], Any]:
     """Task counts, pending approvals and last activity per company of `source` (a
-    subquery or CTE with company_id, joined_at, last_achieved), from grouped aggregates
-    restricted to the companies in `ids` when given. Returns (columns, FROM clause)."""
+    subquery with company_id, joined_at, last_achieved), from grouped aggregates
+    restricted to the companies in `ids` (an expanding bound parameter) when given.
+    Returns (columns, FROM clause)."""
 
     def grouped(model: Any, *columns: Any, where: tuple[Any, ...] = ()) -> Any:
         stmt = sa.select(model.company_id.label("company_id"), *columns).where(*where)
@@ -632,7 +631,7 @@ def _with_activity(
     for agg in (tasks, updates, evidence):
         from_clause = from_clause.outerjoin(agg, agg.c.company_id == source.c.company_id)
     lasts = [
-        source.c.last_achieved if last_achieved is None else last_achieved,
+        source.c.last_achieved,
         *(a.c.last for a in (tasks, updates, evidence)),
         newest(TaskReview.created_at),
         newest(HistoryEvent.created_at),
