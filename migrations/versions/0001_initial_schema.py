@@ -39,7 +39,7 @@ def upgrade():
     sa.UniqueConstraint('name', name=op.f('uq_companies_name'))
     )
     with op.batch_alter_table('companies', schema=None) as batch_op:
-        batch_op.create_index('ix_companies_lower_name', [sa.text('lower(name)'), 'id'], unique=False)
+        batch_op.create_index('ix_companies_lower_name', [sa.text('lower(name)'), 'id', 'name'], unique=False)
 
     op.create_table('login_attempts',
     sa.Column('id', sa.Integer(), nullable=False),
