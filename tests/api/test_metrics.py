@@ -149,6 +149,11 @@ def test_metrics_visibility(metrics_world, client_for, factory):
     assert client_for(w.other_coach).get(f"/companies/{w.alpha.id}/metrics").status_code == 404
     assert client_for(w.coach).get("/companies/99999/metrics").status_code == 404
     assert client_for(w.admin).get(f"/companies/{w.delta.id}/metrics").status_code == 200
+    assert client_for(w.coach).get(f"/companies/{w.alpha.id}/metrics").status_code == 200
+    hidden = client_for(w.other_coach).get(f"/companies/{w.alpha.id}/metrics")
+    missing = client_for(w.other_coach).get("/companies/99999/metrics")
+    assert hidden.get_json() == missing.get_json()  # existence does not leak
+    assert hidden.get_json()["message"] == "Company not found."
 
 
 def test_the_written_json_is_the_schema_dump(metrics_world):
@@ -159,5 +164,5 @@ def test_the_written_json_is_the_schema_dump(metrics_world):
 
     w = metrics_world
     for company in (w.alpha, w.beta, w.gamma, w.delta):
-        text = metrics.company_metrics_json(company, COMPANY_METRICS.dump)
+        text = metrics.company_metrics_json(w.admin, company.id, COMPANY_METRICS.dump)
         assert json.loads(text) == COMPANY_METRICS.dump(metrics.company_metrics(company))

@@ -73,7 +73,7 @@ def test_fast_dump_of_statuses_is_the_schema_dump(world):
     from milestones.services.milestones import company_milestones
 
     world.achieve("value_baseline")  # timestamps with microseconds, an updated_by
-    result = company_milestones(world.company)
+    result = company_milestones(world.coach, world.cid)
     fast = dump_company_milestones([result])[0]
     assert fast == CompanyMilestonesSchema().dump(result)
     assert fast["milestones"][0]["updated_by_name"] == world.coach.name

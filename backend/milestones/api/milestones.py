@@ -47,7 +47,7 @@ class CompanyMilestones(MethodView):
     @blp.alt_response(404, description="No such company, or not visible to you")
     def get(self, company_id: int) -> Response:
         """The company's five statuses in order, with state, metrics and ETag"""
-        result = milestones_service.company_milestones(visible_company(company_id))
+        result = milestones_service.company_milestones(user(), company_id)
         return jsonify(dump_company_milestones([result])[0])
 
 

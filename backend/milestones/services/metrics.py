@@ -28,7 +28,8 @@ from sqlalchemy.sql import ColumnElement, expression
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from milestones import catalogue
-from milestones.auth.policies import company_scope
+from milestones.auth.policies import company_scope, visible_company
+from milestones.errors import NotFound
 from milestones.extensions import db
 from milestones.models import (
     Company,
@@ -345,22 +346,28 @@ def milestone_metrics(company_id: int) -> dict[str, dict[str, Any]]:
 
 
 @cache
-def _statuses_metrics_stmt() -> sa.Select[Any]:
+def _statuses_metrics_stmt(role: Role) -> sa.Select[Any]:
     """The company's five MilestoneStatus entities (with who updated them), each beside
-    its MilestoneMetrics columns: the milestones screen in one statement."""
+    its MilestoneMetrics columns, if the viewer may see the company (company_scope): the
+    milestones screen in one statement."""
     base = _metrics_stmt()
     columns = [c for c in base.selected_columns if c.name in FIELDS]
+    visible = sa.select(Company.id).where(Company.id == _company_id(), _scope(role))
     return (
         base.with_only_columns(MilestoneStatus, *columns)
+        .where(visible.exists())
         .options(joinedload(MilestoneStatus.updated_by))
         .execution_options(populate_existing=True)
     )
 
 
-def statuses_with_metrics(company_id: int) -> list[tuple[MilestoneStatus, dict[str, Any]]]:
-    """[(status, {MilestoneMetrics fields})] of one company, in milestone order."""
-    params = {"company_id": company_id, "now": utcnow()}
-    rows = db.session.execute(_statuses_metrics_stmt(), params).unique().all()
+def statuses_with_metrics(
+    viewer: User, company_id: int
+) -> list[tuple[MilestoneStatus, dict[str, Any]]]:
+    """[(status, {MilestoneMetrics fields})] of one company, in milestone order; none
+    when the company is missing or not the viewer's to see."""
+    params = {"company_id": company_id, "now": utcnow(), "viewer_id": viewer.id}
+    rows = db.session.execute(_statuses_metrics_stmt(viewer.role), params).unique().all()
     return [(row[0], {name: row[i + 1] for i, name in enumerate(FIELDS)}) for row in rows]
 
 
@@ -494,17 +501,23 @@ def company_metrics(company: Company) -> dict[str, Any]:
     return result
 
 
-def company_metrics_json(company: Company, dump: Callable[[Any], Any]) -> str:
-    """company_metrics() as JSON text in the shape `dump` (the schema's dump) gives it.
+def company_metrics_json(viewer: User, company_id: int, dump: Callable[[Any], Any]) -> str:
+    """GET /companies/{id}/metrics as JSON text, in the shape `dump` (the schema's dump)
+    gives it; 404 when the company is missing or not the viewer's to see.
 
-    On PostgreSQL the database writes the JSON from the same statement (json_agg): no
-    row is converted in Python. Numbers are the same values; a float with no fraction is
-    written 2 rather than 2.0. Elsewhere the result is dumped by `dump`.
+    On PostgreSQL one statement checks the company is visible (company_scope, the rule
+    every list applies) and writes the JSON (json_agg): no row is converted in Python.
+    Numbers are the same values; a float with no fraction is written 2 rather than 2.0.
+    Elsewhere the figures are dumped by `dump`.
     """
     if _dialect() != "postgresql":
+        company = visible_company(company_id, viewer)
         return json.dumps(dump(company_metrics(company)), separators=(",", ":"))
-    text = db.session.scalar(_company_metrics_json_stmt(), _trend_params(company.id))
+    params = {**_trend_params(company_id), "viewer_id": viewer.id}
+    text = db.session.scalar(_company_metrics_json_stmt(viewer.role), params)
     end_read()
+    if text is None:
+        raise NotFound("Company not found.")
     return str(text)
 
 
@@ -519,7 +532,7 @@ def _json_object(pairs: dict[str, Any]) -> Any:
 
 
 @cache
-def _company_metrics_json_stmt() -> sa.Select[Any]:
+def _company_metrics_json_stmt(role: Role) -> sa.Select[Any]:
     rows = _company_metrics_stmt().cte("rows")
     empty: Any = sa.literal_column("'[]'::json")
 
@@ -538,7 +551,8 @@ def _company_metrics_json_stmt() -> sa.Select[Any]:
         },
     )
     text: Any = sa.cast(_json_object({"milestones": milestones, "trend": trend}), sa.Text)
-    return sa.select(text)
+    visible = sa.select(Company.id).where(Company.id == _company_id(), _scope(role))
+    return sa.select(text).where(visible.exists())
 
 
 # ---------------------------------------------------------------------------------------

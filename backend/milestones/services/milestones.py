@@ -121,13 +121,17 @@ def _complete(statuses: list[MilestoneStatus]) -> list[MilestoneStatus]:
     return statuses
 
 
-def company_milestones(company: Company) -> CompanyMilestones:
-    # The statuses and their metrics in one statement.
-    loaded = metrics_service.statuses_with_metrics(company.id)
+def company_milestones(viewer: User, company_id: int) -> CompanyMilestones:
+    """The company's statuses with their metrics, in one statement that also checks the
+    viewer may see the company: 404 (as for a missing company) when not."""
+    loaded = metrics_service.statuses_with_metrics(viewer, company_id)
+    if not loaded:
+        metrics_service.end_read()
+        raise NotFound("Company not found.")
     statuses = _complete([status for status, _ in loaded])
     current = _current(statuses)
     result = CompanyMilestones(
-        company_id=company.id,
+        company_id=company_id,
         current_milestone=current,
         milestones=[_view(status, current, metrics) for status, metrics in loaded],
     )
