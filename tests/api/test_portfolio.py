@@ -78,6 +78,7 @@ def test_members_are_refused(metrics_world, client_for):
     r = client_for(metrics_world.member).get("/portfolio")
     assert r.status_code == 403
     assert r.get_json()["code"] == "forbidden"
+    assert r.get_json()["message"] == "Only coaches or admins can do this."
 
 
 @pytest.mark.parametrize(

@@ -143,8 +143,11 @@ def company_resource(
     return row
 
 
+_PLURAL = {Role.COACH: "coaches"}
+
+
 def require_role(*roles: Role, u: User | None = None) -> None:
     u = u or user()
     if u.role not in roles:
-        names = " or ".join(r.value + "s" for r in roles)
+        names = " or ".join(_PLURAL.get(r, r.value + "s") for r in roles)
         raise Forbidden(f"Only {names} can do this.")
