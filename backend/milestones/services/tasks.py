@@ -12,10 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from milestones import catalogue
-from milestones.auth.policies import Action, company_for, company_resource
+from milestones.auth.policies import Action, company_for
 from milestones.errors import Conflict, Unprocessable
 from milestones.extensions import db
 from milestones.models import Company, ReviewDecision, Task, TaskReview, TaskStatus, User
+from milestones.services.company_rows import get_for_company, list_for_company
 from milestones.timeutil import utcnow
 
 
@@ -36,17 +37,7 @@ def milestone_or_current(company: Company, milestone: str | None, what: str) -> 
 def list_tasks(
     company_id: int, milestone: str | None = None, status: str | None = None
 ) -> sa.Select[Any]:
-    company_for(Action.VIEW, company_id)
-    stmt = (
-        sa.select(Task)
-        .where(Task.company_id == company_id)
-        .order_by(Task.created_at.desc(), Task.id.desc())
-    )
-    if milestone:
-        stmt = stmt.where(Task.milestone == catalogue.MilestoneKey(milestone))
-    if status:
-        stmt = stmt.where(Task.status == TaskStatus(status))
-    return stmt
+    return list_for_company(Task, TaskStatus, company_id, milestone, status)
 
 
 def create_task(
@@ -75,12 +66,7 @@ def create_task(
 def get_task(
     actor: User, task_id: int, *, action: Action = Action.VIEW, lock: bool = False
 ) -> Task:
-    """The task, if the caller may see its company (404 otherwise); 403 if `action` is not
-    theirs. With `lock`, the row is locked (FOR UPDATE) so two reviews cannot race."""
-    stmt = sa.select(Task).where(Task.id == task_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    return company_resource(action, stmt, "Task not found.", actor)
+    return get_for_company(Task, task_id, "Task not found.", actor, action, lock)
 
 
 def _require(task: Task, allowed: tuple[TaskStatus, ...], verb: str) -> None:

@@ -7,10 +7,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from milestones import catalogue
-from milestones.auth.policies import Action, company_for, company_resource
+from milestones.auth.policies import Action, company_for
 from milestones.errors import Conflict, Unprocessable
 from milestones.extensions import db
 from milestones.models import ProgressUpdate, Task, UpdateStatus, User
+from milestones.services.company_rows import get_for_company, list_for_company
 from milestones.services.tasks import milestone_or_current
 from milestones.timeutil import utcnow
 
@@ -18,17 +19,7 @@ from milestones.timeutil import utcnow
 def list_updates(
     company_id: int, milestone: str | None = None, status: str | None = None
 ) -> sa.Select[Any]:
-    company_for(Action.VIEW, company_id)
-    stmt = (
-        sa.select(ProgressUpdate)
-        .where(ProgressUpdate.company_id == company_id)
-        .order_by(ProgressUpdate.created_at.desc(), ProgressUpdate.id.desc())
-    )
-    if milestone:
-        stmt = stmt.where(ProgressUpdate.milestone == catalogue.MilestoneKey(milestone))
-    if status:
-        stmt = stmt.where(ProgressUpdate.status == UpdateStatus(status))
-    return stmt
+    return list_for_company(ProgressUpdate, UpdateStatus, company_id, milestone, status)
 
 
 def create_update(
@@ -65,10 +56,9 @@ def create_update(
 def get_update(
     actor: User, update_id: int, *, action: Action = Action.VIEW, lock: bool = False
 ) -> ProgressUpdate:
-    stmt = sa.select(ProgressUpdate).where(ProgressUpdate.id == update_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    return company_resource(action, stmt, "Progress update not found.", actor)
+    return get_for_company(
+        ProgressUpdate, update_id, "Progress update not found.", actor, action, lock
+    )
 
 
 def review_update(
