@@ -74,7 +74,7 @@ def test_fast_dump_of_statuses_is_the_schema_dump(world):
 
     world.achieve("value_baseline")  # timestamps with microseconds, an updated_by
     result = company_milestones(world.coach, world.cid)
-    fast = dump_company_milestones([result])[0]
+    fast = dump_company_milestones.one(result)
     assert fast == CompanyMilestonesSchema().dump(result)
     assert fast["milestones"][0]["updated_by_name"] == world.coach.name
     assert world.statuses() == fast

@@ -48,7 +48,7 @@ class CompanyMilestones(MethodView):
     def get(self, company_id: int) -> Response:
         """The company's five statuses in order, with state, metrics and ETag"""
         result = milestones_service.company_milestones(user(), company_id)
-        return jsonify(dump_company_milestones([result])[0])
+        return jsonify(dump_company_milestones.one(result))
 
 
 @blp.route("/companies/<int:company_id>/milestones/<string:key>")

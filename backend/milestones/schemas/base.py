@@ -101,8 +101,8 @@ class FastDump:
         if isinstance(field, fields.Dict) and field.value_field is None:
             return _as(dict)
         if isinstance(field, fields.Nested):
-            one = FastDump(field.schema)
-            return lambda value: None if value is None else one([value])[0]
+            nested = FastDump(field.schema)
+            return lambda value: None if value is None else nested.one(value)
         if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
             many = FastDump(field.inner.schema)
             return lambda value: None if value is None else many(value)
@@ -119,6 +119,10 @@ class FastDump:
         if any(convert not in plain for _, _, convert in self.fields):
             raise TypeError(f"{self.name} is not flat")
         return tuple((name, key, convert is _iso) for name, key, convert in self.fields)
+
+    def one(self, item: Any) -> dict[str, Any]:
+        """schema.dump(item)."""
+        return self([item])[0]
 
     def __call__(self, items: Sequence[Any]) -> list[dict[str, Any]]:
         if not items:
