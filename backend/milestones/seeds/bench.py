@@ -64,6 +64,24 @@ def _days(rng: random.Random, low: float, high: float) -> timedelta:
     return timedelta(days=rng.uniform(low, high))
 
 
+def _moment(
+    rng: random.Random,
+    timeline: list[tuple[datetime | None, datetime | None]],
+    current: int,
+    now: datetime,
+    on_current: float,
+    spread: float,
+) -> tuple[int, datetime, datetime | None, datetime]:
+    """Where a task or update falls: its milestone (the current one with probability
+    `on_current`, else any reached so far), a creation time within the first `spread` of
+    that milestone's span, the milestone's achievement (or None) and the span's end."""
+    position = current if rng.random() < on_current else rng.randint(0, current)
+    start, done = timeline[position]
+    assert start is not None
+    end = done or now
+    return position, start + (end - start) * rng.uniform(0.0, spread), done, end
+
+
 def _copy(model: Any, rows: list[dict[str, Any]]) -> None:
     """PostgreSQL: stream the rows with COPY, in the session's transaction."""
     table = model.__table__
@@ -290,11 +308,7 @@ def seed_bench(
         member_id = member_ids[i]
         current = min(achieved, 4)
         for _ in range(tasks_per_company):
-            position = current if rng.random() < 0.5 else rng.randint(0, current)
-            start, done = timeline[position]
-            assert start is not None
-            end = done or now
-            created = start + (end - start) * rng.uniform(0.0, 0.8)
+            position, created, done, end = _moment(rng, timeline, current, now, 0.5, 0.8)
             roll = rng.random()
             if done is not None:
                 status = TaskStatus.APPROVED if roll < 0.85 else TaskStatus.CANCELLED
@@ -358,11 +372,7 @@ def seed_bench(
         coach_id = coach_ids[i // COMPANIES_PER_COACH]
         current = min(achieved, 4)
         for _ in range(per_company):
-            position = current if rng.random() < 0.6 else rng.randint(0, current)
-            start, done = timeline[position]
-            assert start is not None
-            end = done or now
-            created = start + (end - start) * rng.uniform(0.0, 0.9)
+            position, created, done, end = _moment(rng, timeline, current, now, 0.6, 0.9)
             roll = rng.random()
             if done is not None:
                 update_status = UpdateStatus.APPROVED if roll < 0.85 else UpdateStatus.REJECTED
