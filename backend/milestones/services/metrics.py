@@ -447,11 +447,6 @@ def _trend_params(company_id: int) -> dict[str, Any]:
     }
 
 
-def company_trend(company_id: int) -> list[dict[str, Any]]:
-    rows = db.session.execute(_trend_stmt(), _trend_params(company_id)).mappings()
-    return [{k: v for k, v in row.items() if k != "idx"} for row in rows]
-
-
 @cache
 def _company_metrics_stmt() -> sa.CompoundSelect:
     """The metrics screen in one statement: the five milestone rows ('m') and the twelve
