@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from milestones.services.metrics import milestone_metrics
+from milestones.services.metrics import statuses_with_metrics
 
 ZERO = {
     "days_in_milestone": 0,
@@ -135,9 +135,9 @@ def test_all_achieved_company_days(metrics_world, client_for):
     assert [r["days_in_milestone"] for r in rows] == [4, 20, 31, 61, 61]
 
 
-def test_milestone_metrics_function_for_the_milestones_view(metrics_world):
+def test_metrics_beside_each_status_for_the_milestones_view(metrics_world):
     w = metrics_world
-    result = milestone_metrics(w.alpha.id)
+    result = {s.milestone.value: m for s, m in statuses_with_metrics(w.admin, w.alpha.id)}
     assert list(result) == list(ALPHA)
     for key, values in result.items():
         assert values == _approx(ALPHA[key]), key

@@ -328,23 +328,6 @@ def _metrics_stmt() -> sa.Select[Any]:
     )
 
 
-def _metrics_rows(company_id: int) -> list[dict[str, Any]]:
-    params = {"company_id": company_id, "now": utcnow()}
-    rows = [dict(row) for row in db.session.execute(_metrics_stmt(), params).mappings()]
-    for row in rows:
-        del row["position"]
-    return rows
-
-
-def milestone_metrics(company_id: int) -> dict[str, dict[str, Any]]:
-    """{milestone key: {MilestoneMetrics fields}} for one company, in one statement."""
-    result: dict[str, dict[str, Any]] = {}
-    for row in _metrics_rows(company_id):
-        key = catalogue.MilestoneKey(row.pop("milestone")).value
-        result[key] = row
-    return result
-
-
 @cache
 def _statuses_metrics_stmt(role: Role) -> sa.Select[Any]:
     """The company's five MilestoneStatus entities (with who updated them), each beside

@@ -121,22 +121,23 @@ def _complete(statuses: list[MilestoneStatus]) -> list[MilestoneStatus]:
     return statuses
 
 
-def company_milestones(viewer: User, company_id: int) -> CompanyMilestones:
-    """The company's statuses with their metrics, in one statement that also checks the
-    viewer may see the company: 404 (as for a missing company) when not."""
+def _views(viewer: User, company_id: int) -> tuple[str | None, list[StatusView]]:
+    """(current milestone, the five statuses as the API shows them, with their metrics):
+    one statement, which also checks the viewer may see the company; 404 (as for a
+    missing company) when not."""
     loaded = metrics_service.statuses_with_metrics(viewer, company_id)
     if not loaded:
         metrics_service.end_read()
         raise NotFound("Company not found.")
     statuses = _complete([status for status, _ in loaded])
     current = _current(statuses)
-    result = CompanyMilestones(
-        company_id=company_id,
-        current_milestone=current,
-        milestones=[_view(status, current, metrics) for status, metrics in loaded],
-    )
+    return current, [_view(status, current, metrics) for status, metrics in loaded]
+
+
+def company_milestones(viewer: User, company_id: int) -> CompanyMilestones:
+    current, views = _views(viewer, company_id)
     metrics_service.end_read()
-    return result
+    return CompanyMilestones(company_id=company_id, current_milestone=current, milestones=views)
 
 
 def _check_if_match(status: MilestoneStatus, if_match: str | None) -> None:
@@ -169,7 +170,7 @@ def toggle(
     except BaseException:
         db.session.rollback()  # releases the row locks
         raise
-    return status_view(company.id, key), changed
+    return _views(actor, company.id)[1][catalogue.position(key)], changed
 
 
 def _toggle_locked(
@@ -256,14 +257,6 @@ def _toggle_locked(
     notifications.enqueue_milestone_change(status, previous, actor, reason)
     db.session.commit()
     return True
-
-
-def status_view(company_id: int, key: str) -> StatusView:
-    statuses = _statuses(company_id)
-    current = _current(statuses)
-    status = statuses[catalogue.position(key)]
-    metrics = metrics_service.milestone_metrics(company_id).get(key)
-    return _view(status, current, metrics)
 
 
 def history(company: Company, milestone: str | None = None) -> sa.Select[Any]:
