@@ -78,6 +78,13 @@ def check_screen(page: Page, name: str) -> None:
     """Save a screenshot of the screen and fail on serious or critical axe violations."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.wait_for_load_state("networkidle")
+    # Judge the screen at rest: a toast still fading in has, mid-transition, the contrast
+    # of its opacity, not the one people read. Endless animations (spinners) are ignored.
+    page.wait_for_function(
+        """() => document.getAnimations().every(
+            (a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity
+        )"""
+    )
     page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
     results = _axe.run(page)
     bad = [
