@@ -14,6 +14,11 @@ class MilestoneKey(enum.StrEnum):
     ONE_M_ARR = "one_m_arr"
 
 
+# What a company whose five milestones are achieved has instead of a current milestone
+# (the value of the portfolio's `milestone` filter for them).
+ALL_ACHIEVED = "all_achieved"
+
+
 @dataclass(frozen=True)
 class Criterion:
     key: str

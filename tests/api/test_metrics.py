@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from milestones.services.metrics import statuses_with_metrics
+from milestones.reporting.company_metrics import statuses_with_metrics
 
 ZERO = {
     "days_in_milestone": 0,
@@ -160,7 +160,7 @@ def test_the_written_json_is_the_schema_dump(metrics_world):
     """On PostgreSQL the database writes the response; it must say what the schema's
     dump of the same figures says (on SQLite that dump is the response)."""
     from milestones.api.metrics import COMPANY_METRICS
-    from milestones.services import metrics
+    from milestones.reporting import company_metrics as metrics
 
     w = metrics_world
     for company in (w.alpha, w.beta, w.gamma, w.delta):

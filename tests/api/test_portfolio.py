@@ -162,8 +162,8 @@ def test_flat_dump_gives_what_the_schema_would(metrics_world, factory, frozen):
 
     from milestones.api.metrics import PORTFOLIO_ROW, dump_portfolio
     from milestones.models import TaskStatus
+    from milestones.reporting import portfolio as metrics
     from milestones.schemas.base import FastDump
-    from milestones.services import metrics
     from tests.fixtures.metrics import add_task
 
     # A time with microseconds: isoformat writes them, and only then.
@@ -202,7 +202,7 @@ def test_the_stats_rows_match_a_fresh_computation_after_api_writes(metrics_world
 
     from milestones.extensions import db
     from milestones.models import CompanyStats
-    from milestones.services import metrics
+    from milestones.services.company_stats import company_stats_select
 
     w = metrics_world
     coach, admin = client_for(w.coach), client_for(w.admin)
@@ -234,9 +234,7 @@ def test_the_stats_rows_match_a_fresh_computation_after_api_writes(metrics_world
     db.session.expire_all()
     table = CompanyStats.__table__
     stored = {r.company_id: r._asdict() for r in db.session.execute(sa.select(table))}
-    fresh = {
-        r.company_id: r._asdict() for r in db.session.execute(metrics.company_stats_select(None))
-    }
+    fresh = {r.company_id: r._asdict() for r in db.session.execute(company_stats_select(None))}
     assert stored == fresh
     assert len(stored) == 5
     assert stored[alpha]["completed_tasks"] == 4 and stored[alpha]["pending_approvals"] == 3

@@ -10,6 +10,9 @@ from flask.views import MethodView
 from milestones.api.pagination import Blueprint
 from milestones.auth.policies import require_role, user
 from milestones.models import Role
+from milestones.reporting.analytics import milestone_analytics
+from milestones.reporting.company_metrics import company_metrics_json
+from milestones.reporting.portfolio import portfolio_json
 from milestones.schemas.base import FastDump
 from milestones.schemas.metrics import (
     AnalyticsSchema,
@@ -18,7 +21,6 @@ from milestones.schemas.metrics import (
     PortfolioQuerySchema,
     PortfolioRowSchema,
 )
-from milestones.services import metrics as metrics_service
 
 blp = Blueprint("metrics", __name__, url_prefix="/api/v1", description="Metrics and analytics")
 
@@ -31,7 +33,7 @@ class CompanyMetrics(MethodView):
     @blp.response(200, CompanyMetricsSchema)  # the JSON is written in that shape
     def get(self, company_id: int) -> Response:
         """Per-milestone metrics and the 12-week trend"""
-        text = metrics_service.company_metrics_json(user(), company_id, COMPANY_METRICS.dump)
+        text = company_metrics_json(user(), company_id, COMPANY_METRICS.dump)
         return current_app.response_class(text, mimetype="application/json")
 
 
@@ -48,7 +50,7 @@ class Portfolio(MethodView):
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Response:
         """One row per company the caller may see (coaches and admins)"""
         require_role(Role.COACH, Role.ADMIN)
-        text, total = metrics_service.portfolio_json(
+        text, total = portfolio_json(
             user(),
             dump_portfolio,
             page=pagination_parameters.page,
@@ -67,7 +69,7 @@ class MilestoneAnalytics(MethodView):
         """Per milestone across the caller's companies: started, achieved, in progress,
         mean and median days to achieve"""
         require_role(Role.COACH, Role.ADMIN)
-        return metrics_service.milestone_analytics(user())
+        return milestone_analytics(user())
 
 
 @blp.route("/ping")

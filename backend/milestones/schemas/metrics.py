@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from milestones.catalogue import KEYS
+from milestones.catalogue import ALL_ACHIEVED, KEYS
 from milestones.schemas.base import OutSchema, PageQuery, Text
-from milestones.services.metrics import ALL_ACHIEVED, PORTFOLIO_SORTS
 
 MILESTONE_ENUM = {"enum": list(KEYS)}
 
@@ -54,6 +53,14 @@ class PortfolioRowSchema(OutSchema):
     last_activity = fields.DateTime(dump_only=True)
 
 
+PORTFOLIO_SORTS = (
+    "name",
+    "current_milestone",
+    "days_in_milestone",
+    "pending_approvals",
+    "achieved_count",
+    "last_activity",
+)
 SORT_VALUES = [*PORTFOLIO_SORTS, *(f"-{s}" for s in PORTFOLIO_SORTS)]
 
 

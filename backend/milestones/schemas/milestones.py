@@ -44,7 +44,7 @@ class MilestoneStatusSchema(OutSchema):
     updated_by = fields.Integer(dump_only=True, allow_none=True)
     updated_by_name = fields.String(dump_only=True, allow_none=True)
     criteria = fields.List(fields.Nested(CriterionSchema), dump_only=True)
-    # Filled by services.metrics.statuses_with_metrics (MilestoneMetrics of the brief).
+    # Filled by reporting.company_metrics.statuses_with_metrics (MilestoneMetrics of the brief).
     metrics = fields.Dict(dump_only=True)
     etag = fields.String(
         dump_only=True, metadata={"description": "send back as If-Match to toggle safely"}

@@ -23,7 +23,8 @@ from milestones.models import (
     MilestoneStatus,
     User,
 )
-from milestones.services import metrics as metrics_service
+from milestones.reporting.company_metrics import statuses_with_metrics
+from milestones.sql.session import end_read
 from milestones.timeutil import utcnow
 
 REASON_MAX = 2000
@@ -125,9 +126,9 @@ def _views(viewer: User, company_id: int) -> tuple[str | None, list[StatusView]]
     """(current milestone, the five statuses as the API shows them, with their metrics):
     one statement, which also checks the viewer may see the company; 404 (as for a
     missing company) when not."""
-    loaded = metrics_service.statuses_with_metrics(viewer, company_id)
+    loaded = statuses_with_metrics(viewer, company_id)
     if not loaded:
-        metrics_service.end_read()
+        end_read()
         raise NotFound("Company not found.")
     statuses = _complete([status for status, _ in loaded])
     current = _current(statuses)
@@ -136,7 +137,7 @@ def _views(viewer: User, company_id: int) -> tuple[str | None, list[StatusView]]
 
 def company_milestones(viewer: User, company_id: int) -> CompanyMilestones:
     current, views = _views(viewer, company_id)
-    metrics_service.end_read()
+    end_read()
     return CompanyMilestones(company_id=company_id, current_milestone=current, milestones=views)
 
 

@@ -1,0 +1,61 @@
+"""Across companies (SPEC "Metrics"; scope: what the caller may see): per milestone, the
+companies that started it, achieved it, are in it now, and the mean and median whole
+days (started_at -> achieved_at, as days_in_milestone shows them) of those that achieved
+it. One statement; the median is sql.dialect.median on either database."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+
+from milestones import catalogue
+from milestones.extensions import db
+from milestones.models import MilestoneStatus, Role, User
+from milestones.reporting.common import scope
+from milestones.sql.aggregates import count
+from milestones.sql.dialect import median, whole_days
+from milestones.sql.session import end_read
+
+
+def milestone_analytics(viewer: User) -> dict[str, Any]:
+    """{"milestones": [{milestone, started, achieved, in_progress, avg_days,
+    median_days}]}, in catalogue order, every milestone present."""
+    rows = db.session.execute(_analytics_stmt(viewer.role), {"viewer_id": viewer.id})
+    by_key = {r["milestone"]: dict(r) for r in rows.mappings()}
+    end_read()
+    return {"milestones": [_analytics_row(key, by_key.get(key)) for key in catalogue.ORDER]}
+
+
+@cache
+def _analytics_stmt(role: Role) -> sa.Select[Any]:
+    s = MilestoneStatus
+    days = sa.case((s.achieved.is_(True), whole_days(s.started_at, s.achieved_at)))
+    src = (
+        sa.select(s.milestone, s.started_at, s.achieved, days.label("days"))
+        .where(scope(role, s.company_id))
+        .subquery("s")
+    )
+    achieved = src.c.achieved.is_(True)
+    started = src.c.started_at.is_not(None)
+    return sa.select(
+        src.c.milestone,
+        count(started).label("started"),
+        count(achieved).label("achieved"),
+        count(sa.and_(started, sa.not_(achieved))).label("in_progress"),
+        sa.func.avg(src.c.days).label("avg_days"),
+        median(src.c.days).label("median_days"),
+    ).group_by(src.c.milestone)
+
+
+def _analytics_row(key: catalogue.MilestoneKey, row: dict[str, Any] | None) -> dict[str, Any]:
+    row = row or {}
+    return {
+        "milestone": key.value,
+        "started": row.get("started") or 0,
+        "achieved": row.get("achieved") or 0,
+        "in_progress": row.get("in_progress") or 0,
+        "avg_days": None if row.get("avg_days") is None else float(row["avg_days"]),
+        "median_days": None if row.get("median_days") is None else float(row["median_days"]),
+    }

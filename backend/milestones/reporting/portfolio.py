@@ -1,0 +1,218 @@
+"""The portfolio (SPEC "Metrics", portfolio row): one row per company the viewer may see,
+with current milestone, days in it, milestones achieved, task counts, pending approvals
+(submitted tasks + pending updates) and last activity, read from company_stats
+(services/company_stats.py keeps those rows), searched, filtered, sorted and paged."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement
+
+from milestones import catalogue
+from milestones.catalogue import ALL_ACHIEVED
+from milestones.extensions import db
+from milestones.models import Company, CompanyStats, Role, User
+from milestones.reporting.common import now_param, scope
+from milestones.sql.dialect import empty_json_array, int_const, iso_utc, json_object, whole_days
+from milestones.sql.session import dialect_name, end_read
+from milestones.timeutil import utcnow
+
+
+class RowDump(Protocol):
+    """What the API gives portfolio_json: schemas.base.FastDump."""
+
+    @property
+    def spec(self) -> tuple[tuple[str, str, bool], ...]: ...
+
+    def __call__(self, items: Sequence[Any]) -> list[dict[str, Any]]: ...
+
+
+def like_pattern(q: str) -> str:
+    """A LIKE pattern (escape character backslash) matching names that contain `q`
+    (lower-cased), its % and _ taken literally."""
+    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _portfolio_request(
+    viewer: User,
+    *,
+    q: str | None = None,
+    milestone: str | None = None,
+    sort: str = "name",
+    order: str | None = None,
+    page: int = 1,
+    page_size: int = 50,
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """(the shape of the statement, its parameters) for one portfolio request."""
+    descending = sort.startswith("-")
+    sort = sort.lstrip("-")
+    if order is not None:
+        descending = order == "desc"
+    kind = milestone if milestone in (None, ALL_ACHIEVED) else "one"
+    params: dict[str, Any] = {
+        "viewer_id": viewer.id,
+        "now": utcnow(),
+        "limit": page_size,
+        "offset": (page - 1) * page_size,
+    }
+    if q:
+        params["pattern"] = like_pattern(q)
+    if kind == "one" and milestone:
+        params["milestone"] = catalogue.MilestoneKey(milestone)
+    return (viewer.role, bool(q), kind, sort, descending), params
+
+
+def _total(found: int | None, page: int, count_stmt: sa.Select[Any], params: Any) -> int:
+    if found is not None:
+        return found  # the page statement counts every match
+    if page == 1:
+        return 0
+    return db.session.scalar(count_stmt, params) or 0  # past the last page: count apart
+
+
+def portfolio(viewer: User, **query: Any) -> tuple[list[sa.Row[Any]], int]:
+    """(rows of the requested page, number of matching companies): one statement over
+    companies and their company_stats rows (two when the page asked for lies past the
+    last one). `query`: the arguments of _portfolio_request (q, milestone, sort, order,
+    page, page_size). Rows carry the fields of PortfolioRowSchema (and `total`)."""
+    shape, params = _portfolio_request(viewer, **query)
+    count_stmt, page_stmt = _portfolio_stmts(*shape)
+    rows = list(db.session.execute(page_stmt, params))
+    total = _total(rows[0].total if rows else None, query.get("page", 1), count_stmt, params)
+    end_read()
+    return rows, total
+
+
+def portfolio_json(viewer: User, dump: RowDump, **query: Any) -> tuple[str, int]:
+    """portfolio(viewer, **query) as the JSON text of the page in `dump`'s shape, and the
+    total.
+
+    On PostgreSQL the database writes the JSON (json_agg over the page): no row is
+    converted in Python, which was most of what a page cost beyond the query. Elsewhere
+    the rows are dumped by `dump`. Both give the same text for the same rows (a test
+    compares them with the schema's dump).
+    """
+    if dialect_name() != "postgresql":
+        rows, total = portfolio(viewer, **query)
+        return json.dumps(dump(rows), separators=(",", ":")), total
+    shape, params = _portfolio_request(viewer, **query)
+    count_stmt, _ = _portfolio_stmts(*shape)
+    text, found = db.session.execute(_portfolio_json_stmt(shape, dump.spec), params).one()
+    total = _total(found, query.get("page", 1), count_stmt, params)
+    end_read()
+    return text, total
+
+
+@cache
+def _portfolio_json_stmt(
+    shape: tuple[Any, ...], spec: tuple[tuple[str, str, bool], ...]
+) -> sa.Select[Any]:
+    _, page_stmt = _portfolio_stmts(*shape)
+    descending = shape[-1]
+    page = page_stmt.subquery("page")
+    row = {key: iso_utc(page.c[name]) if is_time else page.c[name] for name, key, is_time in spec}
+    sort_key = page.c.sort_key.desc() if descending else page.c.sort_key.asc()
+    rows = sa.func.json_agg(
+        aggregate_order_by(
+            json_object(row),
+            sort_key.nulls_last(),
+            page.c.sort_name,
+            page.c.company_id,
+        )
+    )
+    text: Any = sa.cast(sa.func.coalesce(rows, empty_json_array()), sa.Text)
+    return sa.select(text, sa.func.max(page.c.total))
+
+
+def _days_in_milestone(s: Any) -> ColumnElement[int | None]:
+    return sa.case(
+        (s.current_milestone.is_(None), sa.null()),
+        else_=sa.func.coalesce(whole_days(s.current_started_at, now_param()), int_const(0)),
+    )
+
+
+def _chosen(role: Role, search: bool, milestone: str | None, sort: str, s: Any) -> Any:
+    """The visible companies passing the filters: (company_id, sort_key, sort_name);
+    company_stats (`s`) joined only when a filter or the sort needs it."""
+    keys: dict[str, Any] = {
+        "name": sa.func.lower(Company.name),
+        "current_milestone": s.position,
+        "days_in_milestone": _days_in_milestone(s),
+    }
+    key: Any = keys[sort] if sort in keys else getattr(s, sort)
+    chosen = sa.select(
+        Company.id.label("company_id"),
+        key.label("sort_key"),
+        sa.func.lower(Company.name).label("sort_name"),
+    ).where(scope(role))
+    if milestone is not None or sort != "name":
+        chosen = chosen.join(s, s.company_id == Company.id)
+    if milestone == ALL_ACHIEVED:
+        chosen = chosen.where(s.current_milestone.is_(None))
+    elif milestone:
+        chosen = chosen.where(
+            s.current_milestone == sa.bindparam("milestone", type_=s.current_milestone.type)
+        )
+    if search:
+        pattern = sa.bindparam("pattern", type_=sa.String())
+        chosen = chosen.where(sa.func.lower(Company.name).like(pattern, escape="\\"))
+    return chosen, key
+
+
+@cache
+def _portfolio_stmts(
+    role: Role, search: bool, milestone: str | None, sort: str, descending: bool
+) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The COUNT and the page statement for one shape of request.
+
+    The page is chosen first from the visible, filtered companies on the sort key alone
+    (by name: read off ix_companies_lower_name, whatever the offset); only then are its
+    rows joined to company_stats and their fields computed. company_stats is joined
+    before paging only when a filter or the sort needs it. The total is an uncorrelated
+    subquery, computed once.
+    """
+    s = aliased(CompanyStats, name="s")
+    chosen, key = _chosen(role, search, milestone, sort, s)
+    count_stmt = sa.select(sa.func.count()).select_from(chosen.subquery())
+
+    def ordering(sort_key: Any, sort_name: Any, company_id: Any) -> list[Any]:
+        first = (sort_key.desc() if descending else sort_key.asc()).nulls_last()
+        return [first, company_id] if sort == "name" else [first, sort_name, company_id]
+
+    page = (
+        chosen.order_by(*ordering(key, sa.func.lower(Company.name), Company.id))
+        .limit(sa.bindparam("limit", type_=sa.Integer()))
+        .offset(sa.bindparam("offset", type_=sa.Integer()))
+        .subquery("page")
+    )
+    stats = aliased(CompanyStats, name="stats")
+    page_stmt = (
+        sa.select(
+            page.c.company_id,
+            Company.name,
+            stats.current_milestone,
+            _days_in_milestone(stats).label("days_in_milestone"),
+            stats.achieved_count,
+            stats.total_tasks,
+            stats.completed_tasks,
+            stats.active_tasks,
+            stats.pending_approvals,
+            stats.last_activity,
+            count_stmt.scalar_subquery().label("total"),
+            page.c.sort_key,
+            page.c.sort_name,
+        )
+        .select_from(page)
+        .join(Company, Company.id == page.c.company_id)
+        .join(stats, stats.company_id == page.c.company_id)
+        .order_by(*ordering(page.c.sort_key, page.c.sort_name, page.c.company_id))
+    )
+    return count_stmt, page_stmt

@@ -1,0 +1,2 @@
+"""SQL building blocks shared by the services: every PostgreSQL/SQLite difference
+(dialect.py) and the end of read-only transactions (session.py)."""
