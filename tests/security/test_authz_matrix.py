@@ -214,6 +214,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/companies/{}/metrics"): _company(VIEWERS_A),
     ("GET", "/portfolio"): _global(STAFF),
     ("GET", "/analytics/milestones"): _global(STAFF),
+    # programme settings
+    ("GET", "/settings"): _global(SIGNED_IN),
+    ("PATCH", "/settings"): _global(ADMIN, lambda s: Call(json={"stall_min_days": 45})),
     # stakeholders and notifications
     ("GET", "/companies/{}/stakeholders"): _company(STAKEHOLDER_MANAGERS_A),
     ("POST", "/companies/{}/stakeholders"): _company(

@@ -17,6 +17,7 @@ def register(api: Api) -> None:
         metrics,
         milestones,
         notifications,
+        settings,
         stakeholders,
         tasks,
         updates,
@@ -34,6 +35,7 @@ def register(api: Api) -> None:
         metrics,
         stakeholders,
         notifications,
+        settings,
         health,
     ):
         api.register_blueprint(module.blp)

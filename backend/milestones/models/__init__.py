@@ -19,6 +19,7 @@ from milestones.models.notification import (
     OutboxStatus,
     Stakeholder,
 )
+from milestones.models.settings import ProgrammeSettings
 from milestones.models.stats import CompanyStats
 from milestones.models.task import (
     ProgressUpdate,
@@ -50,6 +51,7 @@ __all__ = [
     "OutboxPayload",
     "OutboxStatus",
     "PasswordToken",
+    "ProgrammeSettings",
     "ProgressUpdate",
     "ReviewDecision",
     "Role",

@@ -2269,6 +2269,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The programme's settings (attention thresholds, digest time, criteria rule) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Settings"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change some settings (admins) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SettingsPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Settings"];
+                    };
+                };
+                /** @description Not an admin */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/healthz": {
         parameters: {
             query?: never;
@@ -2731,6 +2801,38 @@ export interface components {
             readonly next_attempt_at?: string | null;
             /** Format: date-time */
             readonly sent_at?: string | null;
+        };
+        Settings: {
+            /** @description A company stalls after this many times the programme's median days in its current milestone (1 to 10). */
+            stall_factor?: number;
+            /** @description Never call a company stalled before this many days (1 to 3650); also the threshold while a milestone has no median yet. */
+            stall_min_days?: number;
+            /** @description A submitted task or pending update older than this many days is a review waiting (1 to 3650). */
+            stale_review_days?: number;
+            /** @description A company with no activity for this many days is inactive (1 to 3650). */
+            inactive_days?: number;
+            /** @description ISO weekday of the weekly digests, 1 = Monday to 7 = Sunday. */
+            digest_weekday?: number;
+            /** @description Hour (UTC, 0 to 23) at which the weekly digests go out. */
+            digest_hour_utc?: number;
+            /** @description Achieving a milestone needs every one of its criteria met. */
+            require_all_criteria?: boolean;
+        };
+        SettingsPatch: {
+            /** @description A company stalls after this many times the programme's median days in its current milestone (1 to 10). */
+            stall_factor?: number;
+            /** @description Never call a company stalled before this many days (1 to 3650); also the threshold while a milestone has no median yet. */
+            stall_min_days?: number;
+            /** @description A submitted task or pending update older than this many days is a review waiting (1 to 3650). */
+            stale_review_days?: number;
+            /** @description A company with no activity for this many days is inactive (1 to 3650). */
+            inactive_days?: number;
+            /** @description ISO weekday of the weekly digests, 1 = Monday to 7 = Sunday. */
+            digest_weekday?: number;
+            /** @description Hour (UTC, 0 to 23) at which the weekly digests go out. */
+            digest_hour_utc?: number;
+            /** @description Achieving a milestone needs every one of its criteria met. */
+            require_all_criteria?: boolean;
         };
         Health: {
             status?: string;
