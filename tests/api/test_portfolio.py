@@ -16,6 +16,10 @@ ALPHA = {
     "active_tasks": 2,  # t3 open, t4 submitted
     "pending_approvals": 3,  # t4 submitted + two pending updates
     "last_activity": "2026-01-06T09:00:00+00:00",  # the latest update posted
+    "attention": ["stalled", "reviews_waiting"],  # 98 >= 30; an update pending since 09-20
+    "stall_threshold_days": 30,  # X Customers has one achiever (Beta): no median
+    "median_days": None,
+    "oldest_pending_at": "2025-09-20T00:00:00+00:00",  # the First Customer update
 }
 BETA = {
     "name": "Beta",
@@ -27,6 +31,10 @@ BETA = {
     "active_tasks": 0,
     "pending_approvals": 0,
     "last_activity": "2025-11-25T00:00:00+00:00",  # $1M ARR achieved
+    "attention": ["inactive"],  # 43 days since 2025-11-25
+    "stall_threshold_days": None,
+    "median_days": None,
+    "oldest_pending_at": None,
 }
 GAMMA = {
     "name": "Gamma",
@@ -38,6 +46,10 @@ GAMMA = {
     "active_tasks": 0,
     "pending_approvals": 0,
     "last_activity": "2025-12-31T00:00:00+00:00",  # joined, nothing since
+    "attention": [],  # 7 days: below 30, and active 7 days ago
+    "stall_threshold_days": 30,  # max(30, ceil(1.5 x 10))
+    "median_days": 10.0,  # Value Baseline: Beta 4, Alpha 10, Delta 30 days
+    "oldest_pending_at": None,
 }
 DELTA = {
     "name": "Delta",
@@ -49,6 +61,10 @@ DELTA = {
     "active_tasks": 0,
     "pending_approvals": 0,
     "last_activity": "2025-08-31T00:00:00+00:00",
+    "attention": ["stalled", "inactive"],
+    "stall_threshold_days": 30,  # First Customer has two achievers: no median
+    "median_days": None,
+    "oldest_pending_at": None,
 }
 
 

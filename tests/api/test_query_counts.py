@@ -21,6 +21,8 @@ ENDPOINTS = [
     ("admin", "/portfolio?sort=-pending_approvals&page_size=10"),
     ("admin", "/portfolio?sort=-last_activity&q=bench&milestone=value_baseline"),
     ("coach", "/portfolio?sort=current_milestone&page=2&page_size=2"),
+    ("coach", "/portfolio?attention=true"),
+    ("admin", "/portfolio?attention=true&sort=attention&page_size=10"),
     ("admin", "/analytics/milestones"),
     ("coach", "/analytics/milestones"),
     ("member", "/companies/{id}/metrics"),

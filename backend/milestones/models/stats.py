@@ -37,3 +37,5 @@ class CompanyStats(Base):
     active_tasks: Mapped[int]
     pending_approvals: Mapped[int]
     last_activity: Mapped[datetime]
+    # The oldest submitted task or pending update: since when a review has been waiting.
+    oldest_pending_at: Mapped[datetime | None]

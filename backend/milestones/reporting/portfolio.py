@@ -1,6 +1,7 @@
 """The portfolio (SPEC "Metrics", portfolio row): one row per company the viewer may see,
 with current milestone, days in it, milestones achieved, task counts, pending approvals
-(submitted tasks + pending updates) and last activity, read from company_stats
+(submitted tasks + pending updates) and last activity, and the attention columns of
+reporting/attention.py (SPEC Part 2), read from company_stats
 (services/company_stats.py keeps those rows), searched, filtered, sorted and paged."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from milestones import catalogue
 from milestones.catalogue import ALL_ACHIEVED
 from milestones.extensions import db
 from milestones.models import Company, CompanyStats, Role, User
+from milestones.reporting import attention as attention_sql
 from milestones.reporting.common import now_param, scope
 from milestones.sql.dialect import empty_json_array, int_const, iso_utc, json_object, whole_days
 from milestones.sql.session import dialect_name, end_read
@@ -48,6 +50,7 @@ def _portfolio_request(
     milestone: str | None = None,
     sort: str = "name",
     order: str | None = None,
+    attention: bool = False,
     page: int = 1,
     page_size: int = 50,
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
@@ -57,17 +60,19 @@ def _portfolio_request(
     if order is not None:
         descending = order == "desc"
     kind = milestone if milestone in (None, ALL_ACHIEVED) else "one"
+    now = utcnow()
     params: dict[str, Any] = {
         "viewer_id": viewer.id,
-        "now": utcnow(),
+        "now": now,
         "limit": page_size,
         "offset": (page - 1) * page_size,
+        **attention_sql.params(now),
     }
     if q:
         params["pattern"] = like_pattern(q)
     if kind == "one" and milestone:
         params["milestone"] = catalogue.MilestoneKey(milestone)
-    return (viewer.role, bool(q), kind, sort, descending), params
+    return (viewer.role, bool(q), kind, attention, sort, descending), params
 
 
 def _total(found: int | None, page: int, count_stmt: sa.Select[Any], params: Any) -> int:
@@ -139,13 +144,19 @@ def _days_in_milestone(s: Any) -> ColumnElement[int | None]:
     )
 
 
-def _chosen(role: Role, search: bool, milestone: str | None, sort: str, s: Any) -> Any:
+def _chosen(
+    role: Role, search: bool, milestone: str | None, attention_only: bool, sort: str, s: Any
+) -> Any:
     """The visible companies passing the filters: (company_id, sort_key, sort_name);
-    company_stats (`s`) joined only when a filter or the sort needs it."""
+    company_stats (`s`) joined only when a filter or the sort needs it, the programme's
+    medians only for attention."""
+    medians = attention_sql.medians()
+    attention = attention_sql.columns(s, medians, _days_in_milestone(s))
     keys: dict[str, Any] = {
         "name": sa.func.lower(Company.name),
         "current_milestone": s.position,
         "days_in_milestone": _days_in_milestone(s),
+        "attention": attention.sort_key,
     }
     key: Any = keys[sort] if sort in keys else getattr(s, sort)
     chosen = sa.select(
@@ -153,8 +164,12 @@ def _chosen(role: Role, search: bool, milestone: str | None, sort: str, s: Any) 
         key.label("sort_key"),
         sa.func.lower(Company.name).label("sort_name"),
     ).where(scope(role))
-    if milestone is not None or sort != "name":
+    if milestone is not None or sort != "name" or attention_only:
         chosen = chosen.join(s, s.company_id == Company.id)
+    if sort == "attention" or attention_only:
+        chosen = chosen.outerjoin(medians, medians.c.milestone == s.current_milestone)
+    if attention_only:
+        chosen = chosen.where(attention.count > int_const(0))
     if milestone == ALL_ACHIEVED:
         chosen = chosen.where(s.current_milestone.is_(None))
     elif milestone:
@@ -169,7 +184,12 @@ def _chosen(role: Role, search: bool, milestone: str | None, sort: str, s: Any) 
 
 @cache
 def _portfolio_stmts(
-    role: Role, search: bool, milestone: str | None, sort: str, descending: bool
+    role: Role,
+    search: bool,
+    milestone: str | None,
+    attention_only: bool,
+    sort: str,
+    descending: bool,
 ) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The COUNT and the page statement for one shape of request.
 
@@ -180,7 +200,7 @@ def _portfolio_stmts(
     subquery, computed once.
     """
     s = aliased(CompanyStats, name="s")
-    chosen, key = _chosen(role, search, milestone, sort, s)
+    chosen, key = _chosen(role, search, milestone, attention_only, sort, s)
     count_stmt = sa.select(sa.func.count()).select_from(chosen.subquery())
 
     def ordering(sort_key: Any, sort_name: Any, company_id: Any) -> list[Any]:
@@ -194,6 +214,8 @@ def _portfolio_stmts(
         .subquery("page")
     )
     stats = aliased(CompanyStats, name="stats")
+    medians = attention_sql.medians()
+    shown = attention_sql.columns(stats, medians, _days_in_milestone(stats))
     page_stmt = (
         sa.select(
             page.c.company_id,
@@ -206,6 +228,10 @@ def _portfolio_stmts(
             stats.active_tasks,
             stats.pending_approvals,
             stats.last_activity,
+            shown.attention.label("attention"),
+            shown.stall_threshold_days.label("stall_threshold_days"),
+            shown.median_days.label("median_days"),
+            stats.oldest_pending_at,
             count_stmt.scalar_subquery().label("total"),
             page.c.sort_key,
             page.c.sort_name,
@@ -213,6 +239,7 @@ def _portfolio_stmts(
         .select_from(page)
         .join(Company, Company.id == page.c.company_id)
         .join(stats, stats.company_id == page.c.company_id)
+        .outerjoin(medians, medians.c.milestone == stats.current_milestone)
         .order_by(*ordering(page.c.sort_key, page.c.sort_name, page.c.company_id))
     )
     return count_stmt, page_stmt

@@ -73,11 +73,15 @@ def _as(kind: type) -> Any:
     return lambda value: None if value is None else kind(value)
 
 
+def _strings(value: Any) -> Any:
+    return None if value is None else [str(v) for v in value]
+
+
 class FastDump:
     """schema.dump(items, many=True) without marshmallow's per-field machinery: a
     portfolio page is 500 fields, and dumping them one by one cost about as much as the
     query. The fields, their keys and order come from the schema. Only Integer, Float,
-    String, Boolean, DateTime (ISO 8601), Dict (copied as is) and Nested or List of
+    String, Boolean, DateTime (ISO 8601), Dict (copied as is), List of String, and Nested or List of
     Nested schemas of those are allowed, which is what makes the output identical to
     schema.dump's (tests compare the two). Items are mappings, SQLAlchemy rows (read by
     position) or objects (read by attribute)."""
@@ -106,6 +110,8 @@ class FastDump:
         if isinstance(field, fields.List) and isinstance(field.inner, fields.Nested):
             many = FastDump(field.inner.schema)
             return lambda value: None if value is None else many(value)
+        if isinstance(field, fields.List) and type(field.inner) is fields.String:
+            return _strings
         for kind, converter in self._CONVERTERS:
             if isinstance(field, kind):
                 return converter
@@ -115,7 +121,7 @@ class FastDump:
     def spec(self) -> tuple[tuple[str, str, bool], ...]:
         """(attribute, JSON key, is a timestamp) per field, for SQL that writes the JSON
         itself; flat schemas only."""
-        plain = {c for _, c in self._CONVERTERS}
+        plain = {c for _, c in self._CONVERTERS} | {_strings}
         if any(convert not in plain for _, _, convert in self.fields):
             raise TypeError(f"{self.name} is not flat")
         return tuple((name, key, convert is _iso) for name, key, convert in self.fields)

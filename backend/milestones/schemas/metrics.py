@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from milestones.catalogue import ALL_ACHIEVED, KEYS
+from milestones.reporting.attention import REASONS
 from milestones.schemas.base import OutSchema, PageQuery, Text
 
 MILESTONE_ENUM = {"enum": list(KEYS)}
@@ -51,6 +52,33 @@ class PortfolioRowSchema(OutSchema):
     active_tasks = fields.Integer(dump_only=True)
     pending_approvals = fields.Integer(dump_only=True)
     last_activity = fields.DateTime(dump_only=True)
+    attention = fields.List(
+        fields.String(metadata={"enum": list(REASONS)}),
+        dump_only=True,
+        metadata={
+            "description": "why the company needs attention, in this order: "
+            + ", ".join(REASONS)
+            + " (empty when none)"
+        },
+    )
+    stall_threshold_days = fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "days in the current milestone from which it is stalled"},
+    )
+    median_days = fields.Float(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "the programme's median days to achieve the current "
+            "milestone (null with fewer than 3 achievers)"
+        },
+    )
+    oldest_pending_at = fields.DateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "when the oldest submitted task or pending update was sent"},
+    )
 
 
 PORTFOLIO_SORTS = (
@@ -60,6 +88,7 @@ PORTFOLIO_SORTS = (
     "pending_approvals",
     "achieved_count",
     "last_activity",
+    "attention",  # most reasons first, then furthest over the stall threshold
 )
 SORT_VALUES = [*PORTFOLIO_SORTS, *(f"-{s}" for s in PORTFOLIO_SORTS)]
 
@@ -78,6 +107,9 @@ class PortfolioQuerySchema(PageQuery):
     order = fields.String(
         validate=validate.OneOf(["asc", "desc"]),
         metadata={"description": "overrides the direction given by sort"},
+    )
+    attention = fields.Boolean(
+        metadata={"description": "true: only companies with at least one attention reason"}
     )
 
 

@@ -2,7 +2,8 @@
 
 A row holds what the SPEC's portfolio row needs of one company (current milestone: the
 first not achieved; its start; milestones achieved; task counts; pending approvals:
-submitted tasks + pending updates; last activity), computed by company_stats_select.
+submitted tasks + pending updates; last activity; since when the oldest of those waits),
+computed by company_stats_select.
 
 Every ORM flush notes the companies whose tracked rows (the company itself, statuses,
 history, evidence, tasks, reviews, updates) it wrote; just before the transaction
@@ -174,6 +175,11 @@ def _status_info(ids: Any) -> Any:
     )
 
 
+def _earliest(a: Any, b: Any) -> Any:
+    """The earlier of two nullable times (NULL when both are)."""
+    return sa.case((a.is_(None), b), (b.is_(None), a), (b < a, b), else_=a)
+
+
 def _with_activity(source: Any, ids: Any) -> tuple[list[Any], Any]:
     """Task counts, pending approvals and last activity per company of `source` (a
     subquery with company_id, joined_at, last_achieved), from grouped aggregates
@@ -205,6 +211,9 @@ def _with_activity(source: Any, ids: Any) -> tuple[list[Any], Any]:
         count(is_(Task.status, TaskStatus.APPROVED)).label("completed"),
         count(is_(Task.status, TaskStatus.OPEN, TaskStatus.SUBMITTED)).label("active"),
         count(is_(Task.status, TaskStatus.SUBMITTED)).label("submitted"),
+        sa.func.min(Task.submitted_at)
+        .filter(is_(Task.status, TaskStatus.SUBMITTED))
+        .label("oldest"),
         latest(Task.created_at, Task.submitted_at, Task.completed_at, Task.cancelled_at).label(
             "last"
         ),
@@ -212,6 +221,9 @@ def _with_activity(source: Any, ids: Any) -> tuple[list[Any], Any]:
     updates = grouped(
         ProgressUpdate,
         count(is_(ProgressUpdate.status, UpdateStatus.PENDING)).label("pending"),
+        sa.func.min(ProgressUpdate.created_at)
+        .filter(is_(ProgressUpdate.status, UpdateStatus.PENDING))
+        .label("oldest"),
         latest(ProgressUpdate.created_at, ProgressUpdate.reviewed_at).label("last"),
     )
     evidence = grouped(Evidence, latest(Evidence.created_at, Evidence.removed_at).label("last"))
@@ -237,6 +249,7 @@ def _with_activity(source: Any, ids: Any) -> tuple[list[Any], Any]:
         greatest(joined, *(sa.func.coalesce(last, joined) for last in lasts)).label(
             "last_activity"
         ),
+        _earliest(tasks.c.oldest, updates.c.oldest).label("oldest_pending_at"),
     ]
     return columns, from_clause
 

@@ -197,14 +197,15 @@ def _register_sqlite_median(dbapi_connection: Any, _record: Any) -> None:
 
 def iso_utc(column: Any) -> ColumnElement[str]:
     """PostgreSQL: a timestamptz as Python's datetime.isoformat() writes it in UTC
-    (microseconds only when there are some)."""
+    (microseconds only when there are some); NULL stays NULL."""
     utc = sa.func.timezone(const("UTC"), column)
     micro = sa.cast(sa.extract("microseconds", column), sa.BigInteger) % int_const(1_000_000)
-    return sa.func.concat(
+    text = sa.func.concat(
         sa.func.to_char(utc, const('YYYY-MM-DD"T"HH24:MI:SS')),
         sa.case((micro != int_const(0), sa.func.to_char(utc, const(".US"))), else_=const("")),
         const("+00:00"),
     )
+    return sa.case((column.is_(None), sa.null()), else_=text)
 
 
 def json_object(pairs: dict[str, Any]) -> Any:

@@ -1737,9 +1737,11 @@ export interface paths {
                     /** @description current milestone, or 'all_achieved' */
                     milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr" | "all_achieved";
                     /** @description a leading '-' sorts descending */
-                    sort?: "name" | "current_milestone" | "days_in_milestone" | "pending_approvals" | "achieved_count" | "last_activity" | "-name" | "-current_milestone" | "-days_in_milestone" | "-pending_approvals" | "-achieved_count" | "-last_activity";
+                    sort?: "name" | "current_milestone" | "days_in_milestone" | "pending_approvals" | "achieved_count" | "last_activity" | "attention" | "-name" | "-current_milestone" | "-days_in_milestone" | "-pending_approvals" | "-achieved_count" | "-last_activity" | "-attention";
                     /** @description overrides the direction given by sort */
                     order?: "asc" | "desc";
+                    /** @description true: only companies with at least one attention reason */
+                    attention?: boolean;
                     page?: number;
                     page_size?: number;
                 };
@@ -2741,6 +2743,17 @@ export interface components {
             readonly pending_approvals?: number;
             /** Format: date-time */
             readonly last_activity?: string;
+            /** @description why the company needs attention, in this order: stalled, reviews_waiting, inactive (empty when none) */
+            readonly attention?: ("stalled" | "reviews_waiting" | "inactive")[];
+            /** @description days in the current milestone from which it is stalled */
+            readonly stall_threshold_days?: number | null;
+            /** @description the programme's median days to achieve the current milestone (null with fewer than 3 achievers) */
+            readonly median_days?: number | null;
+            /**
+             * Format: date-time
+             * @description when the oldest submitted task or pending update was sent
+             */
+            readonly oldest_pending_at?: string | null;
         };
         AnalyticsRow: {
             /** @enum {string} */

@@ -1,0 +1,151 @@
+"""Attention on the portfolio (SPEC Part 2, "Attention"): which companies are stalled,
+have reviews waiting, or went silent.
+
+Everything is SQL added to the portfolio's statements, so a page costs no statement per
+row:
+- the medians come from one aggregate over the whole programme (every company, whoever
+  asks: an aggregate, so coaches may see it), a CTE computed once per statement;
+- the programme settings (services.settings, read once per request) are bound
+  parameters;
+- each row's reasons are CASE expressions over its company_stats row.
+
+A company's threshold is max(stall_min_days, ceil(stall_factor x median_days)) for its
+current milestone, or stall_min_days when that milestone has no median (fewer than
+MIN_ACHIEVERS achieved it); none once all five are achieved. Ages count from their
+boundary on: a review exactly stale_review_days old is waiting, one second less is not.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import ColumnElement, expression
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from milestones.models import MilestoneStatus
+from milestones.models.base import UTCDateTime
+from milestones.services import settings as settings_service
+from milestones.sql.aggregates import count as count_of
+from milestones.sql.dialect import const, floor_int, int_const, median, whole_days
+
+REASONS = ("stalled", "reviews_waiting", "inactive")
+MIN_ACHIEVERS = 3
+# sort=attention orders by one key: reasons x _SPAN + days over the threshold (clamped).
+_SPAN = 10_000_000
+_CLAMP = _SPAN // 2 - 1
+
+
+class json_list(expression.FunctionElement[Any]):
+    """A JSON text from the SQL, read back as a list: CAST(... AS JSON) on PostgreSQL
+    (json_agg then embeds it as JSON), the text itself on SQLite (whose JSON type parses
+    it when read)."""
+
+    type = sa.JSON()
+    name = "json_list"
+    inherit_cache = True
+
+
+@compiles(json_list)
+def _json_list_default(element: json_list, compiler: SQLCompiler, **kw: Any) -> str:
+    return "CAST(" + compiler.process(element.clauses, **kw) + " AS JSON)"
+
+
+@compiles(json_list, "sqlite")
+def _json_list_sqlite(element: json_list, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+def params(now: datetime) -> dict[str, Any]:
+    """The bound parameters the attention columns use (settings read once per request)."""
+    s = settings_service.current()
+    return {
+        "stall_factor": float(s.stall_factor),
+        "stall_min_days": int(s.stall_min_days),
+        "review_cutoff": now - timedelta(days=s.stale_review_days),
+        "inactive_cutoff": now - timedelta(days=s.inactive_days),
+    }
+
+
+@cache
+def medians() -> Any:
+    """Per milestone, the median whole days to achieve it over every company of the
+    programme (as /analytics/milestones computes it for an admin), NULL unless at least
+    MIN_ACHIEVERS achieved it: one aggregate, a CTE."""
+    s = MilestoneStatus
+    days = whole_days(s.started_at, s.achieved_at)
+    enough = count_of() >= int_const(MIN_ACHIEVERS)
+    return (
+        sa.select(
+            s.milestone,
+            sa.case((enough, sa.cast(median(days), sa.Float)), else_=sa.null()).label(
+                "median_days"
+            ),
+        )
+        .where(s.achieved.is_(True), s.started_at.is_not(None), s.achieved_at.is_not(None))
+        .group_by(s.milestone)
+        .cte("medians")
+    )
+
+
+def _ceil(value: Any) -> ColumnElement[int]:
+    """The smallest integer not below a float, forgiving float noise (1.1 x 50 is
+    55.00000000000001, whose threshold is 55, not 56)."""
+    return -floor_int(sa.literal(1e-9, sa.Float()) - value)
+
+
+def _larger(a: Any, b: Any) -> ColumnElement[int]:
+    return sa.case((a > b, a), else_=b)
+
+
+@dataclass(frozen=True)
+class Columns:
+    median_days: ColumnElement[Any]
+    stall_threshold_days: ColumnElement[Any]
+    count: ColumnElement[int]  # how many reasons hold
+    attention: ColumnElement[Any]  # the JSON list of the reasons that hold
+    sort_key: ColumnElement[int]  # ascending: most reasons first, then furthest over
+
+
+def columns(stats: Any, median_row: Any, days: ColumnElement[Any]) -> Columns:
+    """The attention of a company_stats row `stats` (an alias), given the row of
+    medians() joined on its current milestone and its days in the current milestone."""
+    minimum = sa.bindparam("stall_min_days", type_=sa.Integer())
+    factor = sa.bindparam("stall_factor", type_=sa.Float())
+    median_days = median_row.c.median_days
+    threshold = sa.case(
+        (stats.current_milestone.is_(None), sa.null()),
+        (median_days.is_(None), minimum),
+        else_=_larger(_ceil(factor * median_days), minimum),
+    )
+    conditions = (
+        sa.and_(threshold.is_not(None), days >= threshold),
+        stats.oldest_pending_at <= sa.bindparam("review_cutoff", type_=UTCDateTime()),
+        stats.last_activity <= sa.bindparam("inactive_cutoff", type_=UTCDateTime()),
+    )
+    # One bit per reason, in REASONS order; the list and the count are read off the mask.
+    mask = sum(
+        (sa.case((c, int_const(1 << i)), else_=int_const(0)) for i, c in enumerate(conditions)),
+        start=int_const(0),
+    )
+    held = {m: [r for i, r in enumerate(REASONS) if m >> i & 1] for m in range(1 << len(REASONS))}
+    text = sa.case({int_const(m): const(json.dumps(r)) for m, r in held.items()}, value=mask)
+    count = sa.case({int_const(m): int_const(len(r)) for m, r in held.items()}, value=mask)
+    over = sa.case(
+        (threshold.is_(None), int_const(-_CLAMP)),
+        (days - threshold > _CLAMP, int_const(_CLAMP)),
+        (days - threshold < -_CLAMP, int_const(-_CLAMP)),
+        else_=days - threshold,
+    )
+    return Columns(
+        median_days=median_days,
+        stall_threshold_days=threshold,
+        count=count,
+        attention=json_list(text),
+        sort_key=-(count * int_const(_SPAN) + over),
+    )
