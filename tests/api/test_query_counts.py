@@ -23,6 +23,8 @@ ENDPOINTS = [
     ("coach", "/portfolio?sort=current_milestone&page=2&page_size=2"),
     ("coach", "/portfolio?attention=true"),
     ("admin", "/portfolio?attention=true&sort=attention&page_size=10"),
+    ("coach", "/reviews/pending"),
+    ("admin", "/reviews/pending?page_size=10"),
     ("admin", "/analytics/milestones"),
     ("coach", "/analytics/milestones"),
     ("member", "/companies/{id}/metrics"),

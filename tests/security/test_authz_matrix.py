@@ -214,6 +214,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/companies/{}/metrics"): _company(VIEWERS_A),
     ("GET", "/portfolio"): _global(STAFF),
     ("GET", "/analytics/milestones"): _global(STAFF),
+    # review queue
+    ("GET", "/reviews/pending"): _global(STAFF),
+    # Any coach may send a batch; items of a company they do not coach come back
+    # not_found inside the 200 (tests/api/test_reviews.py), checked here for leaks.
+    ("POST", "/reviews"): Rule(
+        frozenset({"coach_a", "coach_b"}),
+        lambda s: Call(
+            json={"decision": "approve", "items": [{"kind": "task", "id": s.id("task_submitted")}]}
+        ),
+        scope="global",
+    ),
     # programme settings
     ("GET", "/settings"): _global(SIGNED_IN),
     ("PATCH", "/settings"): _global(ADMIN, lambda s: Call(json={"stall_min_days": 45})),

@@ -1680,6 +1680,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reviews/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Submitted tasks and pending updates of the caller's companies, oldest first
+         *     (coaches; admins read everyone's)
+         */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PendingItem"][];
+                    };
+                };
+                /** @description Members have no review queue */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject up to 100 items, each on its own; results in the order given */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BulkReview"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BulkReviewResult"];
+                    };
+                };
+                /** @description Only assigned coaches review */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/companies/{company_id}/metrics": {
         parameters: {
             query?: never;
@@ -2703,6 +2804,49 @@ export interface components {
             milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr";
             /** @description a task of the same company */
             task_id?: number | null;
+        };
+        PendingItem: {
+            /** @enum {string} */
+            readonly kind?: "task" | "update";
+            readonly id?: number;
+            readonly company_id?: number;
+            readonly company_name?: string;
+            /** @enum {string} */
+            readonly milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr";
+            readonly title?: string;
+            readonly excerpt?: string;
+            readonly author_id?: number;
+            readonly author_name?: string;
+            /** Format: date-time */
+            readonly submitted_at?: string;
+            /** @description whole days waiting */
+            readonly age_days?: number;
+        };
+        ReviewItem: {
+            /** @enum {string} */
+            kind: "task" | "update";
+            id: number;
+        };
+        BulkReview: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            /** @description required to reject; recorded on every item */
+            comment?: string | null;
+            /** @description 1 to 100 items, reviewed in this order */
+            items: components["schemas"]["ReviewItem"][];
+        };
+        ReviewResult: {
+            /** @enum {string} */
+            readonly kind?: "task" | "update";
+            readonly id?: number;
+            /** @enum {string} */
+            readonly outcome?: "approved" | "rejected" | "error";
+            /** @description with an error: not_pending, not_found, ... */
+            readonly code?: string;
+            readonly message?: string;
+        };
+        BulkReviewResult: {
+            readonly results?: components["schemas"]["ReviewResult"][];
         };
         MilestoneMetricsRow: {
             readonly days_in_milestone?: number;

@@ -1,0 +1,44 @@
+"""The coach's review queue and bulk decisions on it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from flask.views import MethodView
+
+from milestones.api.pagination import Blueprint
+from milestones.auth.policies import user
+from milestones.schemas.reviews import (
+    BulkReviewResultSchema,
+    BulkReviewSchema,
+    PendingItemSchema,
+)
+from milestones.services import reviews as reviews_service
+
+blp = Blueprint("reviews", __name__, url_prefix="/api/v1/reviews", description="Review queue")
+
+
+@blp.route("/pending")
+class PendingReviews(MethodView):
+    @blp.response(200, PendingItemSchema(many=True))
+    @blp.alt_response(403, description="Members have no review queue")
+    @blp.paginate()
+    def get(self, pagination_parameters: Any) -> Sequence[Any]:
+        """Submitted tasks and pending updates of the caller's companies, oldest first
+        (coaches; admins read everyone's)"""
+        rows, total = reviews_service.pending(
+            user(), pagination_parameters.page, pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = total
+        return rows
+
+
+@blp.route("")
+class BulkReview(MethodView):
+    @blp.arguments(BulkReviewSchema)
+    @blp.response(200, BulkReviewResultSchema)
+    @blp.alt_response(403, description="Only assigned coaches review")
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Approve or reject up to 100 items, each on its own; results in the order given"""
+        return reviews_service.review_many(user(), **body)
