@@ -97,10 +97,11 @@ def rebuild_stats_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    from milestones.notifications.cli import notifications_cli
+    from milestones.notifications.cli import digests_cli, notifications_cli
     from milestones.seeds import seed_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(notifications_cli)
+    app.cli.add_command(digests_cli)
     app.cli.add_command(stats_cli)

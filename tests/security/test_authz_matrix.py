@@ -143,6 +143,10 @@ RULES: dict[tuple[str, str], Rule] = {
         leak_check=False,  # the link holder owns the account
     ),
     ("GET", "/auth/me"): _global(SIGNED_IN),
+    ("GET", "/auth/me/preferences"): _global(SIGNED_IN),
+    ("PATCH", "/auth/me/preferences"): Rule(
+        SIGNED_IN, lambda s: Call(json={"weekly_digest": False}), scope="global", leak_check=False
+    ),
     ("GET", "/healthz"): _global(EVERYONE),
     ("GET", "/readyz"): _global(EVERYONE),
     ("GET", "/ping"): _global(SIGNED_IN),

@@ -17,6 +17,7 @@ def register(api: Api) -> None:
         metrics,
         milestones,
         notifications,
+        preferences,
         reviews,
         settings,
         stakeholders,
@@ -27,6 +28,7 @@ def register(api: Api) -> None:
 
     for module in (
         auth,
+        preferences,
         users,
         companies,
         milestones,

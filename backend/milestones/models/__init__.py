@@ -4,6 +4,7 @@ from sqlalchemy.orm import column_property
 
 from milestones.models.base import Base
 from milestones.models.company import CoachAssignment, Company, Membership
+from milestones.models.digest import DigestSend
 from milestones.models.milestone import (
     Attachment,
     Evidence,
@@ -40,6 +41,7 @@ __all__ = [
     "CoachAssignment",
     "Company",
     "CompanyStats",
+    "DigestSend",
     "Evidence",
     "EvidenceType",
     "HistoryEvent",

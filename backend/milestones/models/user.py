@@ -29,6 +29,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the session identity: bumping it ends every session of this user.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Notification preferences (GET/PATCH /auth/me/preferences).
+    milestone_mail: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    weekly_digest: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     coached_companies = relationship(

@@ -47,12 +47,18 @@ def deliver_command(once: bool, interval: float, batch_size: int | None) -> None
         stopping = True
         log.info("signal %s: stopping after this pass", signum)
 
+    from milestones.notifications.digests import Schedule
+
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("outbox worker started (interval %ss)", interval)
+    schedule = Schedule()  # the weekly digests, queued when due: no cron needed
     while not stopping:
         try:
+            queued = schedule.tick()
             result = worker.deliver_once(batch_size)
+            if queued is not None and queued.total:
+                result.claimed = max(result.claimed, 1)  # deliver them without sleeping
         except Exception:  # the database went away: log, wait, try again
             log.exception("outbox pass failed")
             db.session.remove()
@@ -66,3 +72,28 @@ def _sleep(seconds: float, stopped: Callable[[], bool]) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and not stopped():
         time.sleep(min(0.2, seconds))
+
+
+@click.group("digests")
+def digests_cli() -> None:
+    """Weekly digests."""
+
+
+@digests_cli.command("send")
+@click.option(
+    "--now",
+    "force",
+    is_flag=True,
+    help="Send this week's digests now, as if it were the digest hour of today's week.",
+)
+@with_appcontext
+def send_digests_command(force: bool) -> None:
+    """Queue the weekly digests that are due (each at most once per recipient and week)."""
+    from milestones.notifications import digests
+
+    result = digests.send_due(force=force)
+    if not result.due:
+        click.echo(f"{result.week}: digests not due yet (see GET /settings)")
+        return
+    counts = ", ".join(f"{kind} {n}" for kind, n in result.queued.items()) or "none"
+    click.echo(f"{result.week}: queued {counts}")

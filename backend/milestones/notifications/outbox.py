@@ -61,18 +61,22 @@ def unsubscribe_headers(token: str) -> dict[str, str]:
     }
 
 
-def _people_emails(company_id: int) -> sa.Select[Any]:
-    """Addresses of the company's active members and assigned active coaches."""
+def _people_emails(company_id: int, *, opted_in: bool = True) -> sa.Select[Any]:
+    """Addresses of the company's active members and assigned active coaches (with
+    `opted_in`, only those who did not turn milestone mails off in their preferences)."""
     members = sa.select(Membership.user_id).where(Membership.company_id == company_id)
     coaches = sa.select(CoachAssignment.user_id).where(CoachAssignment.company_id == company_id)
     return sa.select(User.email).where(
-        User.active.is_(True), sa.or_(User.id.in_(members), User.id.in_(coaches))
+        User.active.is_(True),
+        User.milestone_mail.is_(True) if opted_in else sa.true(),
+        sa.or_(User.id.in_(members), User.id.in_(coaches)),
     )
 
 
 def _followers(company_id: int) -> sa.Select[Any]:
-    """Subscribed stakeholders whose address is not already one of the people's."""
-    people = _people_emails(company_id).subquery()
+    """Subscribed stakeholders whose address is not one of the people's (a person who
+    turned milestone mails off gets none as a stakeholder either)."""
+    people = _people_emails(company_id, opted_in=False).subquery()
     return sa.select(Stakeholder.email).where(
         Stakeholder.company_id == company_id,
         Stakeholder.subscribed.is_(True),
@@ -142,6 +146,20 @@ def _enqueue(
         stmt = sa.insert(messages).from_select(columns, select)
     result = db.session.execute(stmt)
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def enqueue(
+    recipients: sa.Select[Any],
+    kind: str,
+    subject: str,
+    body: rendering.Rendered,
+    *,
+    company_id: int | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
+    """Queue one mail to each address `recipients` (a SELECT of `email`) gives, in the
+    caller's transaction (digests use it); returns how many."""
+    return _enqueue(recipients, kind, subject, body, utcnow(), company_id, headers)
 
 
 def enqueue_milestone_change(

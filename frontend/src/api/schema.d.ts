@@ -132,6 +132,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which mails the signed-in person receives */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Preferences"];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Turn milestone mails or the weekly digest on or off */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PreferencesPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Preferences"];
+                    };
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -2579,6 +2642,18 @@ export interface components {
             /** Format: date-time */
             readonly created_at?: string;
             readonly csrf_token?: string;
+        };
+        Preferences: {
+            /** @description mail me when a milestone of my companies is reached or reverted */
+            readonly milestone_mail?: boolean;
+            /** @description send me the weekly digest */
+            readonly weekly_digest?: boolean;
+        };
+        PreferencesPatch: {
+            /** @description mail me when a milestone of my companies is reached or reverted */
+            milestone_mail?: boolean;
+            /** @description send me the weekly digest */
+            weekly_digest?: boolean;
         };
         User: {
             readonly id?: number;
