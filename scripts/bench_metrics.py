@@ -253,6 +253,17 @@ def main() -> int:
             ),
             ("GET /companies/{id}/metrics", [f"/api/v1/companies/{c}/metrics" for c in sample]),
             ("GET /analytics/milestones", ["/api/v1/analytics/milestones"]),
+            (
+                "GET /portfolio?attention=true&sort=attention (page of 50)",
+                [
+                    f"/api/v1/portfolio?attention=true&sort=attention&page_size=50&page={p}"
+                    for p in range(1, pages + 1)
+                ],
+            ),
+            (
+                "GET /reviews/pending (page of 50)",
+                [f"/api/v1/reviews/pending?page_size=50&page={p}" for p in range(1, pages + 1)],
+            ),
         ]
         # Rounds interleave the endpoints, so a burst of load elsewhere on the machine
         # does not fall on one endpoint only.
