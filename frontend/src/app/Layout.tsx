@@ -25,6 +25,7 @@ function navItems(me: ReturnType<typeof useViewer>): NavItem[] {
   if (me.role === "member") {
     const id = me.company_ids[0];
     if (id != null) items.push({ to: `/companies/${id}`, label: "My company" });
+    items.push({ to: "/notifications", label: "Notifications" });
     return items;
   }
   items.push({ to: "/", label: "Portfolio" });
@@ -35,8 +36,10 @@ function navItems(me: ReturnType<typeof useViewer>): NavItem[] {
       { to: "/admin/users", label: "Users" },
       { to: "/admin/companies", label: "Companies" },
       { to: "/admin/outbox", label: "Outbox" },
+      { to: "/admin/settings", label: "Settings" },
     );
   }
+  items.push({ to: "/notifications", label: "Notifications" });
   return items;
 }
 

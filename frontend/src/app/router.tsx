@@ -13,12 +13,14 @@ const SetPasswordPage = lazy(() => import("@/features/auth/SetPasswordPage"));
 const ForgotPasswordPage = lazy(() => import("@/features/auth/ForgotPasswordPage"));
 const UnsubscribePage = lazy(() => import("@/features/auth/UnsubscribePage"));
 const CompanyPage = lazy(() => import("@/features/company/CompanyPage"));
-const ApprovalsPage = lazy(() => import("@/features/approvals/ApprovalsPage"));
+const ApprovalsPage = lazy(() => import("@/features/reviews/ReviewQueuePage"));
 const AnalyticsPage = lazy(() => import("@/features/analytics/AnalyticsPage"));
 const UsersPage = lazy(() => import("@/features/admin/UsersPage"));
 const CompaniesAdminPage = lazy(() => import("@/features/admin/CompaniesAdminPage"));
 const CompanyAdminPage = lazy(() => import("@/features/admin/CompanyAdminPage"));
 const OutboxPage = lazy(() => import("@/features/admin/OutboxPage"));
+const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
+const NotificationsPage = lazy(() => import("@/features/settings/NotificationsPage"));
 
 function Lazy() {
   return (
@@ -45,6 +47,7 @@ export const routes: RouteObject[] = [
             children: [
               { index: true, element: <Home /> },
               { path: "/companies/:companyId", element: <CompanyPage /> },
+              { path: "/notifications", element: <NotificationsPage /> },
               {
                 element: <RequireRole roles={["coach"]} />,
                 children: [{ path: "/approvals", element: <ApprovalsPage /> }],
@@ -60,6 +63,7 @@ export const routes: RouteObject[] = [
                   { path: "/admin/companies", element: <CompaniesAdminPage /> },
                   { path: "/admin/companies/:companyId", element: <CompanyAdminPage /> },
                   { path: "/admin/outbox", element: <OutboxPage /> },
+                  { path: "/admin/settings", element: <SettingsPage /> },
                 ],
               },
               { path: "*", element: <NotFound /> },

@@ -4,6 +4,7 @@ import {
   Card,
   Grid,
   Group,
+  SegmentedControl,
   Select,
   Table,
   Text,
@@ -20,7 +21,10 @@ import { RelativeTime } from "@/components/RelativeTime";
 import { ScrollTable } from "@/components/ScrollTable";
 import { useMilestoneAnalytics } from "@/features/analytics/api";
 import { Funnel } from "@/features/analytics/Funnel";
+import { useViewer } from "@/features/auth/api";
+import { useSettings } from "@/features/settings/api";
 import { isMilestoneKey, MILESTONE_OPTIONS } from "@/lib/milestones";
+import { AttentionBadges, DaysCell } from "./Attention";
 import { type PortfolioSort, usePortfolio } from "./api";
 
 const FILTER_OPTIONS = [...MILESTONE_OPTIONS, { value: "all_achieved", label: "All achieved" }];
@@ -31,13 +35,20 @@ export const SORT_OPTIONS: { value: PortfolioSort; label: string }[] = [
   { value: "-achieved_count", label: "Most milestones achieved" },
   { value: "-pending_approvals", label: "Most pending approvals" },
   { value: "-last_activity", label: "Most recent activity" },
+  { value: "attention", label: "Most attention needed" },
 ];
 
 export default function PortfolioPage() {
   const [params, setParams] = useSearchParams();
+  const me = useViewer();
+  const settings = useSettings().data;
+  // Coaches start on the companies that need them; admins on everything.
+  const view = params.get("view") ?? (me.role === "coach" ? "attention" : "all");
+  const attention = view === "attention";
   const q = params.get("q") ?? "";
   const sort: PortfolioSort =
-    SORT_OPTIONS.find((o) => o.value === params.get("sort"))?.value ?? "name";
+    SORT_OPTIONS.find((o) => o.value === params.get("sort"))?.value ??
+    (attention ? "attention" : "name");
   const milestoneParam = params.get("milestone");
   const milestone =
     isMilestoneKey(milestoneParam) || milestoneParam === "all_achieved"
@@ -49,6 +60,7 @@ export default function PortfolioPage() {
     q: debouncedQ || undefined,
     sort,
     milestone,
+    attention: attention || undefined,
     page,
     page_size: 20,
   });
@@ -72,6 +84,15 @@ export default function PortfolioPage() {
         <Grid.Col span={{ base: 12, xl: 8 }}>
           <Card>
             <Group mb="md" gap="sm" wrap="wrap" align="flex-end">
+              <SegmentedControl
+                aria-label="Which companies"
+                data={[
+                  { value: "attention", label: "Needs attention" },
+                  { value: "all", label: "All companies" },
+                ]}
+                value={view}
+                onChange={(v) => set("view", v)}
+              />
               <TextInput
                 label="Search"
                 placeholder="Company name"
@@ -100,19 +121,27 @@ export default function PortfolioPage() {
             <QueryBoundary query={portfolio} loadingLabel="Loading portfolio…">
               {(data) =>
                 data.items.length === 0 ? (
-                  <EmptyState title={q || milestone ? "No company matches" : "No companies yet"}>
-                    {q || milestone
-                      ? "Try another search or filter."
-                      : "Companies you are assigned to appear here."}
-                  </EmptyState>
+                  attention && !q && !milestone ? (
+                    <EmptyState title="No company needs attention">
+                      None is stalled, waiting for a review or silent. “All companies” lists them
+                      all.
+                    </EmptyState>
+                  ) : (
+                    <EmptyState title={q || milestone ? "No company matches" : "No companies yet"}>
+                      {q || milestone
+                        ? "Try another search or filter."
+                        : "Companies you are assigned to appear here."}
+                    </EmptyState>
+                  )
                 ) : (
                   <>
-                    <ScrollTable label="Portfolio companies" minWidth={720}>
+                    <ScrollTable label="Portfolio companies" minWidth={860}>
                       <Table striped highlightOnHover verticalSpacing="sm">
                         <Table.Thead>
                           <Table.Tr>
                             <Table.Th>Company</Table.Th>
                             <Table.Th>Current milestone</Table.Th>
+                            <Table.Th>Attention</Table.Th>
                             <Table.Th>Days in it</Table.Th>
                             <Table.Th>Achieved</Table.Th>
                             <Table.Th>Tasks (done / all)</Table.Th>
@@ -135,7 +164,12 @@ export default function PortfolioPage() {
                               <Table.Td style={{ whiteSpace: "nowrap" }}>
                                 <MilestoneBadge milestone={row.current_milestone} />
                               </Table.Td>
-                              <Table.Td>{row.days_in_milestone}</Table.Td>
+                              <Table.Td>
+                                <AttentionBadges row={row} settings={settings} />
+                              </Table.Td>
+                              <Table.Td>
+                                <DaysCell row={row} settings={settings} />
+                              </Table.Td>
                               <Table.Td>{row.achieved_count} / 5</Table.Td>
                               <Table.Td>
                                 {row.completed_tasks} / {row.total_tasks}

@@ -17,12 +17,12 @@ import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { StatusBadge } from "@/components/Badges";
-import { CommentDialog } from "@/components/CommentDialog";
 import { FormError } from "@/components/FormError";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
 import { useViewer } from "@/features/auth/api";
+import { useRejectFlow } from "@/features/reviews/RejectFlow";
 import { errorMessage } from "@/lib/errors";
 import { MILESTONE_OPTIONS, milestoneTitle } from "@/lib/milestones";
 import { can } from "@/lib/permissions";
@@ -217,7 +217,6 @@ export function TasksPanel({
   const [onlyMilestone, setOnlyMilestone] = useState(true);
   const [page, setPage] = useState(1);
   const [creating, { toggle: toggleCreate, close: closeCreate }] = useDisclosure(false);
-  const [rejecting, setRejecting] = useState<Task | null>(null);
   const tasks = useTasks(companyId, {
     status: status === "all" ? undefined : (status as TaskStatus),
     milestone: onlyMilestone ? milestone : undefined,
@@ -225,28 +224,34 @@ export function TasksPanel({
     page_size: 20,
   });
   const action = useTaskAction(companyId);
+  const rejectFlow = useRejectFlow<Task>({
+    title: (task) => `Reject “${task.title}”`,
+    label: "What still needs doing?",
+    confirmLabel: "Reject task",
+    reject: (task, comment) =>
+      action
+        .mutateAsync({ taskId: task.id, action: "reject", comment })
+        .then(() =>
+          notifications.show({ message: `Task “${task.title}” ${DONE.reject}`, color: "green" }),
+        ),
+  });
 
-  const run = (task: Task, act: TaskAction, comment?: string) => {
-    if (act === "reject" && comment === undefined) {
-      action.reset();
-      setRejecting(task);
+  const run = (task: Task, act: TaskAction) => {
+    if (act === "reject") {
+      rejectFlow.start(task);
       return;
     }
     action.mutate(
-      { taskId: task.id, action: act, comment },
+      { taskId: task.id, action: act },
       {
-        onSuccess: () => {
-          notifications.show({ message: `Task “${task.title}” ${DONE[act]}`, color: "green" });
-          setRejecting(null);
-        },
-        onError: (e) => {
-          if (act !== "reject")
-            notifications.show({
-              title: "Task not changed",
-              message: errorMessage(e),
-              color: "red",
-            });
-        },
+        onSuccess: () =>
+          notifications.show({ message: `Task “${task.title}” ${DONE[act]}`, color: "green" }),
+        onError: (e) =>
+          notifications.show({
+            title: "Task not changed",
+            message: errorMessage(e),
+            color: "red",
+          }),
       },
     );
   };
@@ -325,17 +330,7 @@ export function TasksPanel({
           )
         }
       </QueryBoundary>
-      <CommentDialog
-        opened={rejecting !== null}
-        title={`Reject “${rejecting?.title ?? ""}”`}
-        label="What still needs doing?"
-        confirmLabel="Reject task"
-        required
-        error={action.error}
-        loading={action.isPending}
-        onClose={() => setRejecting(null)}
-        onConfirm={(comment) => rejecting && run(rejecting, "reject", comment)}
-      />
+      {rejectFlow.dialog}
     </Card>
   );
 }

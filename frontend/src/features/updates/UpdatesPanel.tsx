@@ -14,12 +14,12 @@ import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { StatusBadge } from "@/components/Badges";
-import { CommentDialog } from "@/components/CommentDialog";
 import { FormError } from "@/components/FormError";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
 import { useViewer } from "@/features/auth/api";
+import { useRejectFlow } from "@/features/reviews/RejectFlow";
 import { useTasks } from "@/features/tasks/api";
 import { errorMessage } from "@/lib/errors";
 import { milestoneTitle } from "@/lib/milestones";
@@ -158,7 +158,6 @@ export function UpdatesPanel({
   const me = useViewer();
   const [status, setStatus] = useState("all");
   const [page, setPage] = useState(1);
-  const [rejecting, setRejecting] = useState<Update | null>(null);
   const updates = useUpdates(companyId, {
     status: status === "all" ? undefined : (status as UpdateStatus),
     page,
@@ -166,6 +165,15 @@ export function UpdatesPanel({
   });
   const review = useReviewUpdate(companyId);
   const canReview = can.reviewUpdates(me, companyId);
+  const rejectFlow = useRejectFlow<Update>({
+    title: () => "Reject this update",
+    label: "Why is it rejected?",
+    confirmLabel: "Reject update",
+    reject: (u, comment) =>
+      review
+        .mutateAsync({ updateId: u.id, approve: false, comment })
+        .then(() => notifications.show({ message: "Update rejected", color: "green" })),
+  });
 
   const approve = (u: Update) =>
     review.mutate(
@@ -224,10 +232,7 @@ export function UpdatesPanel({
                       canReview={canReview}
                       busy={review.isPending}
                       onApprove={() => approve(u)}
-                      onReject={() => {
-                        review.reset();
-                        setRejecting(u);
-                      }}
+                      onReject={() => rejectFlow.start(u)}
                     />
                   ))}
                 </Stack>
@@ -242,28 +247,7 @@ export function UpdatesPanel({
           }
         </QueryBoundary>
       </Card>
-      <CommentDialog
-        opened={rejecting !== null}
-        title="Reject this update"
-        label="Why is it rejected?"
-        confirmLabel="Reject update"
-        required
-        error={review.error}
-        loading={review.isPending}
-        onClose={() => setRejecting(null)}
-        onConfirm={(comment) =>
-          rejecting &&
-          review.mutate(
-            { updateId: rejecting.id, approve: false, comment },
-            {
-              onSuccess: () => {
-                notifications.show({ message: "Update rejected", color: "green" });
-                setRejecting(null);
-              },
-            },
-          )
-        }
-      />
+      {rejectFlow.dialog}
     </Stack>
   );
 }
