@@ -44,6 +44,14 @@ class Task(Base):
         sa.CheckConstraint(
             "(status = 'approved') = (completed_at IS NOT NULL)", name="completed_when_approved"
         ),
+        # The review queue, oldest first: a page read off the index, not a sort of all.
+        sa.Index(
+            "ix_tasks_review_queue",
+            "submitted_at",
+            "id",
+            postgresql_where=sa.text("status = 'submitted'"),
+            sqlite_where=sa.text("status = 'submitted'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,6 +115,13 @@ class ProgressUpdate(Base):
         ),
         sa.CheckConstraint(
             "(status = 'pending') = (reviewed_at IS NULL)", name="reviewed_unless_pending"
+        ),
+        sa.Index(
+            "ix_progress_updates_review_queue",
+            "created_at",
+            "id",
+            postgresql_where=sa.text("status = 'pending'"),
+            sqlite_where=sa.text("status = 'pending'"),
         ),
     )
 

@@ -127,27 +127,36 @@ def _queue_stmts(role: Role) -> tuple[sa.Select[Any], sa.Select[Any]]:
     union = sa.union_all(*(kind.pending() for kind in KINDS.values())).subquery("pending")
     visible = scope(role, union.c.company_id)
     count = sa.select(sa.func.count()).select_from(union).where(visible)
+    # The page is chosen first (off the partial indexes of pending rows, oldest first);
+    # only its rows are joined to their company and author.
+    # (submitted_at, id): the order of both indexes, so PostgreSQL merges them and stops
+    # after the page; a task and an update sharing both is left to the final sort by kind.
+    chosen = (
+        sa.select(union)
+        .where(visible)
+        .order_by(union.c.submitted_at, union.c.id)
+        .limit(sa.bindparam("limit", type_=sa.Integer()))
+        .offset(sa.bindparam("offset", type_=sa.Integer()))
+        .subquery("chosen")
+    )
     author = sa.orm.aliased(User, name="author")
     page = (
         sa.select(
-            union.c.kind,
-            union.c.id,
-            union.c.company_id,
+            chosen.c.kind,
+            chosen.c.id,
+            chosen.c.company_id,
             Company.name.label("company_name"),
-            union.c.milestone,
-            union.c.title,
-            union.c.excerpt,
-            union.c.author_id,
+            chosen.c.milestone,
+            chosen.c.title,
+            chosen.c.excerpt,
+            chosen.c.author_id,
             author.name.label("author_name"),
-            union.c.submitted_at,
-            whole_days(union.c.submitted_at, now_param()).label("age_days"),
+            chosen.c.submitted_at,
+            whole_days(chosen.c.submitted_at, now_param()).label("age_days"),
         )
-        .join(Company, Company.id == union.c.company_id)
-        .join(author, author.id == union.c.author_id)
-        .where(visible)
-        .order_by(union.c.submitted_at, union.c.kind, union.c.id)
-        .limit(sa.bindparam("limit", type_=sa.Integer()))
-        .offset(sa.bindparam("offset", type_=sa.Integer()))
+        .join(Company, Company.id == chosen.c.company_id)
+        .join(author, author.id == chosen.c.author_id)
+        .order_by(chosen.c.submitted_at, chosen.c.kind, chosen.c.id)
     )
     return count, page
 
