@@ -137,7 +137,7 @@ def test_all_achieved_company_days(metrics_world, client_for):
 
 def test_metrics_beside_each_status_for_the_milestones_view(metrics_world):
     w = metrics_world
-    result = {s.milestone.value: m for s, m in statuses_with_metrics(w.admin, w.alpha.id)}
+    result = {s.milestone.value: m for s, m, _ in statuses_with_metrics(w.admin, w.alpha.id)}
     assert list(result) == list(ALPHA)
     for key, values in result.items():
         assert values == _approx(ALPHA[key]), key

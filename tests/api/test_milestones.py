@@ -215,7 +215,7 @@ def test_achieving_needs_evidence(world):
     assert body["code"] == "evidence_required"
     assert (
         body["message"]
-        == "Value Baseline needs at least one evidence item before it can be achieved."
+        == "Value Baseline needs at least one accepted evidence item before it can be achieved."
     )
     assert history_rows(world.cid) == []
 

@@ -20,6 +20,7 @@ ALPHA = {
     "stall_threshold_days": 30,  # X Customers has one achiever (Beta): no median
     "median_days": None,
     "oldest_pending_at": "2025-09-20T00:00:00+00:00",  # the First Customer update
+    "suggested_milestone": None,
 }
 BETA = {
     "name": "Beta",
@@ -35,6 +36,7 @@ BETA = {
     "stall_threshold_days": None,
     "median_days": None,
     "oldest_pending_at": None,
+    "suggested_milestone": None,
 }
 GAMMA = {
     "name": "Gamma",
@@ -50,6 +52,7 @@ GAMMA = {
     "stall_threshold_days": 30,  # max(30, ceil(1.5 x 10))
     "median_days": 10.0,  # Value Baseline: Beta 4, Alpha 10, Delta 30 days
     "oldest_pending_at": None,
+    "suggested_milestone": None,
 }
 DELTA = {
     "name": "Delta",
@@ -65,6 +68,7 @@ DELTA = {
     "stall_threshold_days": 30,  # First Customer has two achievers: no median
     "median_days": None,
     "oldest_pending_at": None,
+    "suggested_milestone": None,
 }
 
 

@@ -33,6 +33,9 @@ ENDPOINTS = [
     ("admin", "/companies/{id}/milestones"),
     ("coach", "/companies/{id}/tasks?status=open"),
     ("member", "/companies/{id}/updates"),
+    ("member", "/companies/{id}/metric-series"),
+    ("coach", "/companies/{id}/evidence-proposals?review_status=proposed"),
+    ("member", "/companies/{id}/milestones/first_customer/evidence"),
 ]
 
 

@@ -194,12 +194,23 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/companies/{}/history"): _company(VIEWERS_A),
     ("GET", "/companies/{}/milestones/{}/evidence"): _milestone(VIEWERS_A),
     ("POST", "/companies/{}/milestones/{}/evidence"): _milestone(
-        COACH_A,
+        COMPANY_PEOPLE_A,  # a member's evidence is a proposal
         json={"evidence_type": "link", "title": "Press", "url": "https://example.test/press"},
     ),
     ("GET", "/evidence/{}"): _resource(VIEWERS_A, "evidence_link"),
     ("DELETE", "/evidence/{}"): _resource(COACH_A, "evidence_link"),
     ("GET", "/evidence/{}/download"): Rule(VIEWERS_A, lambda s: Call(path=[s.document_evidence()])),
+    # proposed evidence, its review, criteria, metric series
+    ("POST", "/evidence/{}/accept"): _resource(COACH_A, "evidence_proposed", json={}),
+    ("POST", "/evidence/{}/reject"): _resource(
+        COACH_A, "evidence_proposed", json={"comment": "Unsigned"}
+    ),
+    ("GET", "/companies/{}/evidence-proposals"): _company(VIEWERS_A),
+    ("PUT", "/companies/{}/milestones/{}/criteria/{}"): Rule(
+        COACH_A,
+        lambda s: Call(path=[s.a, "value_baseline", "value_proposition"], json={"met": True}),
+    ),
+    ("GET", "/companies/{}/metric-series"): _company(VIEWERS_A),
     # tasks
     ("GET", "/companies/{}/tasks"): _company(VIEWERS_A),
     ("POST", "/companies/{}/tasks"): _company(COMPANY_PEOPLE_A, json={"title": "New task"}),
@@ -282,7 +293,7 @@ def snapshot() -> dict[str, Any]:
         "milestone_statuses": ("achieved", "version"),
         "tasks": ("status",),
         "progress_updates": ("status",),
-        "evidence": ("removed_at",),
+        "evidence": ("removed_at", "review_status"),
         "stakeholders": ("subscribed",),
         "users": ("name", "active", "session_version"),
         "companies": ("name", "description"),

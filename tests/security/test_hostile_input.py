@@ -74,13 +74,75 @@ def test_oversized_upload_is_413_and_leaves_nothing(
 
 
 @pytest.mark.parametrize(
+    "content, filename, status, code",
+    [
+        (b"<!doctype html><script>alert(1)</script>", "contract.pdf", 415, "file_type_not_allowed"),
+        (b"%PDF-1.4\n" + b"0" * (1024 * 1024 + 1), "big.pdf", 413, "file_too_large"),
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "invoice.pdf", 415, "file_type_mismatch"),
+    ],
+    ids=["html-named-pdf", "oversize", "png-named-pdf"],
+)
+@pytest.mark.parametrize("role", ["member_a", "coach_a"])
+def test_a_members_hostile_upload_is_refused_as_a_coachs(
+    security_app: Flask,
+    secworld: World,
+    keeper: WorldKeeper,
+    role: str,
+    content: bytes,
+    filename: str,
+    status: int,
+    code: str,
+) -> None:
+    client = sign_in(security_app, secworld.user(role))
+    before, stored = snapshot(), files_in(security_app)
+    old = security_app.config["MAX_UPLOAD_MB"]
+    security_app.config["MAX_UPLOAD_MB"] = 1
+    try:
+        response = client.post(
+            EVIDENCE.format(a=secworld.a_id),
+            data={"file": (io.BytesIO(content), filename)},
+            content_type="multipart/form-data",
+        )
+    finally:
+        security_app.config["MAX_UPLOAD_MB"] = old
+    assert assert_refused(response, status)["code"] == code
+    assert snapshot() == before
+    assert files_in(security_app) == stored
+    keeper.dirty = False
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"metric_key": "paying_customers", "metric_value": 1e308 * 10}, "metric_value"),
+        ({"metric_key": "'; DROP TABLE evidence; --", "metric_value": 1}, "metric_key"),
+        ({"metric_key": ["arr_usd"], "metric_value": 1}, "metric_key"),
+        ({"metric_key": "arr_usd", "metric_value": "1e999"}, "metric_value"),
+    ],
+)
+def test_hostile_metric_keys_and_values(
+    security_app: Flask, secworld: World, coach: Any, body: dict[str, Any], field: str
+) -> None:
+    before = snapshot()
+    response = coach.post(
+        EVIDENCE.format(a=secworld.a_id), json={"evidence_type": "metric", "title": "m", **body}
+    )
+    assert_refused(response, 422, field)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
     "path, body",
     [
         ("/companies/{a}/tasks", {"title": "x" * 2_000_000}),
         ("/companies/{a}/updates", {"body": "y" * 2_000_000}),
         ("/companies/{a}/milestones/value_baseline", {"achieved": True, "reason": "z" * 2001}),
+        (
+            "/companies/{a}/milestones/value_baseline/criteria/value_proposition",
+            {"met": True, "note": "n" * 2001},
+        ),
     ],
-    ids=["task-title-2MB", "update-body-2MB", "toggle-reason-2001"],
+    ids=["task-title-2MB", "update-body-2MB", "toggle-reason-2001", "criterion-note-2001"],
 )
 def test_oversized_text_is_refused(
     security_app: Flask, secworld: World, coach: Any, path: str, body: dict[str, Any]

@@ -34,6 +34,7 @@ from milestones.models import (
     OutboxStatus,
     PasswordToken,
     ProgressUpdate,
+    ReviewStatus,
     Role,
     Stakeholder,
     Task,
@@ -146,6 +147,17 @@ def _resources(world: World, company: Company, tag: str, *, primary: bool) -> No
         created_by_id=coach.id,
         created_at=now,
     )
+    proposed = Evidence(
+        status_id=first.id,
+        company_id=company.id,
+        milestone=first.milestone,
+        evidence_type=EvidenceType.LINK,
+        title=f"{tag} proposed invoice",
+        url=f"https://{tag.lower()}.example.test/invoice",
+        created_by_id=member.id,
+        created_at=now,
+        review_status=ReviewStatus.PROPOSED,
+    )
     task_open = Task(
         company_id=company.id,
         milestone=first.milestone,
@@ -180,7 +192,9 @@ def _resources(world: World, company: Company, tag: str, *, primary: bool) -> No
         body_text=f"{tag} mail body",
         company_id=company.id,
     )
-    db.session.add_all([link, metric, task_open, task_submitted, update, stakeholder, payload])
+    db.session.add_all(
+        [link, metric, proposed, task_open, task_submitted, update, stakeholder, payload]
+    )
     db.session.flush()
     outbox = OutboxMessage(
         payload_id=payload.id,
@@ -207,6 +221,7 @@ def _resources(world: World, company: Company, tag: str, *, primary: bool) -> No
             company=company.id,
             evidence_link=link.id,
             evidence_metric=metric.id,
+            evidence_proposed=proposed.id,
             task_open=task_open.id,
             task_submitted=task_submitted.id,
             update_pending=update.id,

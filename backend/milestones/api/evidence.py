@@ -32,7 +32,7 @@ JSON_LIMIT = 256 * 1024
 
 def _body(company_id: int, key: str) -> Evidence:
     """Route a create request to the JSON or the multipart path."""
-    company = company_for(Action.MANAGE_EVIDENCE, company_id)
+    company = company_for(Action.PROPOSE_EVIDENCE, company_id)
     milestone_key(key)
     parser = blp.ARGUMENTS_PARSER
     if request.mimetype == "multipart/form-data":
@@ -90,7 +90,9 @@ class MilestoneEvidence(MethodView):
         }
     )
     @blp.response(201, EvidenceSchema)
-    @blp.alt_response(403, description="Only a coach assigned to the company adds evidence")
+    @blp.alt_response(
+        403, description="Only the company's coaches (accepted) and members (proposed) add evidence"
+    )
     @blp.alt_response(404, description="No such company or milestone, or not visible to you")
     @blp.alt_response(413, description="The file is over MAX_UPLOAD_MB")
     @blp.alt_response(415, description="The file type is not allowed (checked by content)")
@@ -104,13 +106,15 @@ class MilestoneEvidence(MethodView):
 @blp.route("/evidence/<int:evidence_id>")
 class EvidenceById(MethodView):
     @blp.response(204)
-    @blp.alt_response(403, description="Only a coach assigned to the company removes evidence")
+    @blp.alt_response(
+        403, description="A coach removes any item; a member only their own proposed item"
+    )
     @blp.alt_response(404, description="No such evidence, or not visible to you")
     @blp.alt_response(409, description="The last evidence of an achieved milestone")
     def delete(self, evidence_id: int) -> None:
         """Soft-remove an evidence item (history keeps it)"""
         evidence_service.remove_evidence(
-            evidence_service.get_evidence(evidence_id, Action.MANAGE_EVIDENCE), user()
+            evidence_service.get_evidence(evidence_id, Action.PROPOSE_EVIDENCE), user()
         )
 
 

@@ -25,7 +25,8 @@ T = TypeVar("T")
 class Action(enum.StrEnum):
     VIEW = "view"
     TOGGLE = "toggle"
-    MANAGE_EVIDENCE = "manage_evidence"
+    MANAGE_EVIDENCE = "manage_evidence"  # accept, reject, remove any item, check criteria
+    PROPOSE_EVIDENCE = "propose_evidence"  # add evidence (a member's is a proposal)
     CREATE_TASK = "create_task"
     SUBMIT_TASK = "submit_task"
     REVIEW = "review"  # approve/reject tasks and updates, cancel tasks
@@ -39,6 +40,7 @@ _RULES: dict[Action, dict[Role, str]] = {
     Action.VIEW: {Role.ADMIN: "any", Role.COACH: "coach", Role.MEMBER: "member"},
     Action.TOGGLE: {Role.COACH: "coach"},
     Action.MANAGE_EVIDENCE: {Role.COACH: "coach"},
+    Action.PROPOSE_EVIDENCE: {Role.COACH: "coach", Role.MEMBER: "member"},
     Action.CREATE_TASK: {Role.COACH: "coach", Role.MEMBER: "member"},
     Action.SUBMIT_TASK: {Role.COACH: "coach", Role.MEMBER: "member"},
     Action.REVIEW: {Role.COACH: "coach"},
@@ -49,7 +51,8 @@ _RULES: dict[Action, dict[Role, str]] = {
 
 _FORBIDDEN_MESSAGES = {
     Action.TOGGLE: "Only a coach assigned to this company can change its milestones.",
-    Action.MANAGE_EVIDENCE: "Only a coach assigned to this company can add or remove evidence.",
+    Action.MANAGE_EVIDENCE: "Only a coach assigned to this company can review or remove evidence.",
+    Action.PROPOSE_EVIDENCE: "Only the company's coaches and members can add evidence.",
     Action.CREATE_TASK: "Only the company's coaches and members can create tasks.",
     Action.SUBMIT_TASK: "Only the company's coaches and members can submit tasks.",
     Action.REVIEW: "Only a coach assigned to this company can review, approve or reject.",

@@ -4,6 +4,7 @@ from sqlalchemy.orm import column_property
 
 from milestones.models.base import Base
 from milestones.models.company import CoachAssignment, Company, Membership
+from milestones.models.criteria import CriterionCheck
 from milestones.models.digest import DigestSend
 from milestones.models.milestone import (
     Attachment,
@@ -11,7 +12,9 @@ from milestones.models.milestone import (
     EvidenceType,
     HistoryEvent,
     HistoryEventType,
+    MetricKey,
     MilestoneStatus,
+    ReviewStatus,
     _current_milestone_expression,
 )
 from milestones.models.notification import (
@@ -41,6 +44,7 @@ __all__ = [
     "CoachAssignment",
     "Company",
     "CompanyStats",
+    "CriterionCheck",
     "DigestSend",
     "Evidence",
     "EvidenceType",
@@ -48,6 +52,7 @@ __all__ = [
     "HistoryEventType",
     "LoginAttempt",
     "Membership",
+    "MetricKey",
     "MilestoneStatus",
     "OutboxMessage",
     "OutboxPayload",
@@ -56,6 +61,7 @@ __all__ = [
     "ProgrammeSettings",
     "ProgressUpdate",
     "ReviewDecision",
+    "ReviewStatus",
     "Role",
     "Stakeholder",
     "Task",

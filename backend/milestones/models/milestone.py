@@ -42,12 +42,19 @@ class MilestoneStatus(Base):
 
     company = relationship("Company", back_populates="statuses")
     updated_by = relationship("User")
+    criterion_checks = relationship(
+        "CriterionCheck", order_by="CriterionCheck.id", viewonly=True, lazy="raise"
+    )
 
 
 class HistoryEventType(enum.StrEnum):
     TOGGLED = "toggled"
     EVIDENCE_ADDED = "evidence_added"
     EVIDENCE_REMOVED = "evidence_removed"
+    EVIDENCE_PROPOSED = "evidence_proposed"
+    EVIDENCE_ACCEPTED = "evidence_accepted"
+    EVIDENCE_REJECTED = "evidence_rejected"
+    CRITERION_CHECKED = "criterion_checked"
 
 
 class HistoryEvent(Base):
@@ -68,6 +75,8 @@ class HistoryEvent(Base):
     reason: Mapped[str | None] = mapped_column(sa.Text)
     actor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     evidence_id: Mapped[int | None] = mapped_column(sa.ForeignKey("evidence.id"))
+    # criterion_checked: the criterion; previous/achieved then hold its met values.
+    criterion: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor = relationship("User")
@@ -78,6 +87,24 @@ class EvidenceType(enum.StrEnum):
     DOCUMENT = "document"
     METRIC = "metric"
     LINK = "link"
+
+
+class ReviewStatus(enum.StrEnum):
+    """A member's evidence is proposed until a coach accepts or rejects it; a coach's is
+    accepted at once. Only accepted evidence counts."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class MetricKey(enum.StrEnum):
+    PAYING_CUSTOMERS = "paying_customers"
+    MRR_USD = "mrr_usd"
+    ARR_USD = "arr_usd"
+    RETENTION_RATE_PCT = "retention_rate_pct"
+    AVG_DEAL_SIZE_USD = "avg_deal_size_usd"
+    CAC_USD = "cac_usd"
 
 
 class Attachment(Base):
@@ -98,6 +125,7 @@ class Evidence(Base):
     __tablename__ = "evidence"
     __table_args__ = (
         sa.Index("ix_evidence_company_milestone", "company_id", "milestone", "removed_at"),
+        sa.Index("ix_evidence_company_metric", "company_id", "metric_key", "created_at"),
         sa.CheckConstraint(
             "(evidence_type <> 'link' OR url IS NOT NULL)"
             " AND (evidence_type <> 'metric' OR metric_value IS NOT NULL)"
@@ -119,15 +147,26 @@ class Evidence(Base):
     criterion: Mapped[str | None] = mapped_column(sa.String(64))
     metric_value: Mapped[float | None] = mapped_column(sa.Double)
     metric_unit: Mapped[str | None] = mapped_column(sa.String(50))
+    metric_key: Mapped[MetricKey | None] = mapped_column(str_enum(MetricKey, "metric_key"))
     attachment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attachments.id"), unique=True)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     removed_at: Mapped[datetime | None]
     removed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        str_enum(ReviewStatus, "review_status"),
+        default=ReviewStatus.ACCEPTED,
+        server_default=ReviewStatus.ACCEPTED.value,
+    )
+    # Set by a coach's review of a proposal (NULL for a coach's own evidence).
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_comment: Mapped[str | None] = mapped_column(sa.Text)
 
     status = relationship("MilestoneStatus")
     attachment = relationship("Attachment")
     created_by = relationship("User", foreign_keys=[created_by_id])
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
 
 
 def _current_milestone_expression() -> sa.ScalarSelect[MilestoneKey]:

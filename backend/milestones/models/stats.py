@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from milestones.catalogue import MilestoneKey
-from milestones.models.base import Base
+from milestones.models.base import Base, str_enum
 from milestones.models.milestone import MILESTONE_ENUM
 
 
@@ -39,3 +39,8 @@ class CompanyStats(Base):
     last_activity: Mapped[datetime]
     # The oldest submitted task or pending update: since when a review has been waiting.
     oldest_pending_at: Mapped[datetime | None]
+    # The current milestone when accepted metric evidence says it looks reached
+    # (reporting/suggestions.py), else NULL.
+    suggested_milestone: Mapped[MilestoneKey | None] = mapped_column(
+        str_enum(MilestoneKey, "suggested_milestone")
+    )

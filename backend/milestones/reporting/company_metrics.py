@@ -24,6 +24,7 @@ from milestones.models import (
     MilestoneStatus,
     ProgressUpdate,
     ReviewDecision,
+    ReviewStatus,
     Role,
     Task,
     TaskReview,
@@ -31,6 +32,7 @@ from milestones.models import (
     UpdateStatus,
     User,
 )
+from milestones.reporting import status_extras
 from milestones.reporting.common import company_id_param, now_param, scope
 from milestones.reporting.trend import trend_params, trend_stmt
 from milestones.sql.aggregates import count, rate
@@ -100,8 +102,11 @@ def _metrics_stmt() -> sa.Select[Any]:
         count(is_(ProgressUpdate.status, UpdateStatus.PENDING)).label("pending"),
         count(is_(ProgressUpdate.status, UpdateStatus.REJECTED)).label("rejected"),
     )
-    evidence = _grouped(
-        "e", Evidence, count().label("evidence"), where=(Evidence.removed_at.is_(None),)
+    evidence = _grouped(  # only accepted evidence counts
+        "e",
+        Evidence,
+        count().label("evidence"),
+        where=(Evidence.removed_at.is_(None), is_(Evidence.review_status, ReviewStatus.ACCEPTED)),
     )
     zero = int_const(0)
     approvals = sa.func.coalesce(reviews.c.approvals, zero)
@@ -150,22 +155,26 @@ def _statuses_metrics_stmt(role: Role) -> sa.Select[Any]:
     milestones screen in one statement."""
     base = _metrics_stmt()
     columns = [c for c in base.selected_columns if c.name in FIELDS]
-    return (
+    stmt = (
         base.with_only_columns(MilestoneStatus, *columns)
         .where(_visible(role))
         .options(joinedload(MilestoneStatus.updated_by))
         .execution_options(populate_existing=True)
     )
+    return status_extras.extend(stmt, company_id_param())  # criteria, latest metrics
 
 
 def statuses_with_metrics(
     viewer: User, company_id: int
-) -> list[tuple[MilestoneStatus, dict[str, Any]]]:
-    """[(status, {MilestoneMetrics fields})] of one company, in milestone order; none
-    when the company is missing or not the viewer's to see."""
+) -> list[tuple[MilestoneStatus, dict[str, Any], status_extras.Extras]]:
+    """[(status, {MilestoneMetrics fields}, status_extras.read())] of one company, in
+    milestone order; none when the company is missing or not the viewer's to see."""
     params = {"company_id": company_id, "now": utcnow(), "viewer_id": viewer.id}
     rows = db.session.execute(_statuses_metrics_stmt(viewer.role), params).unique().all()
-    return [(row[0], {name: row[i + 1] for i, name in enumerate(FIELDS)}) for row in rows]
+    return [
+        (row[0], {name: row[i + 1] for i, name in enumerate(FIELDS)}, status_extras.read(row))
+        for row in rows
+    ]
 
 
 @cache

@@ -232,6 +232,7 @@ def _portfolio_stmts(
             shown.stall_threshold_days.label("stall_threshold_days"),
             shown.median_days.label("median_days"),
             stats.oldest_pending_at,
+            stats.suggested_milestone,
             count_stmt.scalar_subquery().label("total"),
             page.c.sort_key,
             page.c.sort_name,

@@ -79,6 +79,15 @@ class PortfolioRowSchema(OutSchema):
         allow_none=True,
         metadata={"description": "when the oldest submitted task or pending update was sent"},
     )
+    suggested_milestone = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            **MILESTONE_ENUM,
+            "description": "the current milestone when accepted metric evidence suggests it "
+            "is reached (see the status's `suggestion`)",
+        },
+    )
 
 
 PORTFOLIO_SORTS = (

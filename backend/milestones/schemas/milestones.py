@@ -8,7 +8,15 @@ from milestones.catalogue import KEYS
 from milestones.schemas.base import BodySchema, OutSchema, PageQuery, Text
 
 STATES = ["achieved", "current", "upcoming"]
-EVENTS = ["toggled", "evidence_added", "evidence_removed"]
+EVENTS = [
+    "toggled",
+    "evidence_added",
+    "evidence_removed",
+    "evidence_proposed",
+    "evidence_accepted",
+    "evidence_rejected",
+    "criterion_checked",
+]
 
 
 def _value(obj: object) -> str | None:
@@ -19,6 +27,26 @@ def _value(obj: object) -> str | None:
 class CriterionSchema(OutSchema):
     key = fields.String(dump_only=True)
     text = fields.String(dump_only=True)
+
+
+class StatusCriterionSchema(OutSchema):
+    """A criterion of a company's milestone: the catalogue's, with the coach's check."""
+
+    key = fields.String(dump_only=True)
+    text = fields.String(dump_only=True)
+    met = fields.Boolean(dump_only=True)
+    met_at = fields.DateTime(dump_only=True, allow_none=True)
+    met_by = fields.Integer(dump_only=True, allow_none=True)
+    met_by_name = fields.String(dump_only=True, allow_none=True)
+    note = fields.String(dump_only=True, allow_none=True)
+    evidence_count = fields.Integer(
+        dump_only=True, metadata={"description": "accepted evidence naming this criterion"}
+    )
+
+
+class CriterionCheckSchema(BodySchema):
+    met = fields.Boolean(required=True)
+    note = Text(multiline=True, allow_none=True, validate=validate.Length(max=2000))
 
 
 class MilestoneSchema(OutSchema):
@@ -43,11 +71,21 @@ class MilestoneStatusSchema(OutSchema):
     last_updated = fields.DateTime(dump_only=True)
     updated_by = fields.Integer(dump_only=True, allow_none=True)
     updated_by_name = fields.String(dump_only=True, allow_none=True)
-    criteria = fields.List(fields.Nested(CriterionSchema), dump_only=True)
+    criteria = fields.List(fields.Nested(StatusCriterionSchema), dump_only=True)
     # Filled by reporting.company_metrics.statuses_with_metrics (MilestoneMetrics of the brief).
     metrics = fields.Dict(dump_only=True)
     etag = fields.String(
         dump_only=True, metadata={"description": "send back as If-Match to toggle safely"}
+    )
+    suggested = fields.Boolean(
+        dump_only=True,
+        metadata={
+            "description": "accepted metric evidence says this (current) milestone "
+            "looks reached; never changes the status"
+        },
+    )
+    suggestion = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "the sentence to show"}
     )
 
 
@@ -86,6 +124,7 @@ class HistoryItemSchema(OutSchema):
         lambda e: e.actor.name if e.actor else None, metadata={"type": "string"}
     )
     evidence_id = fields.Integer(dump_only=True, allow_none=True)
+    criterion = fields.String(dump_only=True, allow_none=True)
     evidence_title = fields.Function(
         lambda e: e.evidence.title if e.evidence else None,
         metadata={"type": "string", "nullable": True},

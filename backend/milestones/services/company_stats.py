@@ -38,11 +38,13 @@ from milestones.models import (
     HistoryEvent,
     MilestoneStatus,
     ProgressUpdate,
+    ReviewStatus,
     Task,
     TaskReview,
     TaskStatus,
     UpdateStatus,
 )
+from milestones.reporting import suggestions
 from milestones.sql.aggregates import count
 from milestones.sql.dialect import greatest, int_const, is_
 
@@ -226,7 +228,15 @@ def _with_activity(source: Any, ids: Any) -> tuple[list[Any], Any]:
         .label("oldest"),
         latest(ProgressUpdate.created_at, ProgressUpdate.reviewed_at).label("last"),
     )
-    evidence = grouped(Evidence, latest(Evidence.created_at, Evidence.removed_at).label("last"))
+    proposed = sa.and_(
+        is_(Evidence.review_status, ReviewStatus.PROPOSED), Evidence.removed_at.is_(None)
+    )
+    evidence = grouped(
+        Evidence,
+        latest(Evidence.created_at, Evidence.removed_at, Evidence.reviewed_at).label("last"),
+        count(proposed).label("proposed"),
+        sa.func.min(Evidence.created_at).filter(proposed).label("oldest"),
+    )
 
     joined = source.c.joined_at
     zero = int_const(0)
@@ -244,12 +254,16 @@ def _with_activity(source: Any, ids: Any) -> tuple[list[Any], Any]:
         sa.func.coalesce(tasks.c.completed, zero).label("completed_tasks"),
         sa.func.coalesce(tasks.c.active, zero).label("active_tasks"),
         (
-            sa.func.coalesce(tasks.c.submitted, zero) + sa.func.coalesce(updates.c.pending, zero)
+            sa.func.coalesce(tasks.c.submitted, zero)
+            + sa.func.coalesce(updates.c.pending, zero)
+            + sa.func.coalesce(evidence.c.proposed, zero)  # members' proposed evidence
         ).label("pending_approvals"),
         greatest(joined, *(sa.func.coalesce(last, joined) for last in lasts)).label(
             "last_activity"
         ),
-        _earliest(tasks.c.oldest, updates.c.oldest).label("oldest_pending_at"),
+        _earliest(_earliest(tasks.c.oldest, updates.c.oldest), evidence.c.oldest).label(
+            "oldest_pending_at"
+        ),
     ]
     return columns, from_clause
 
@@ -271,6 +285,8 @@ def company_stats_select(ids: Any) -> sa.Select[Any]:
         source = source.where(Company.id.in_(ids))
     src = source.subquery("source")
     activity, from_clause = _with_activity(src, ids)
+    latest = suggestions.latest_metrics(ids=ids)
+    from_clause = from_clause.outerjoin(latest, latest.c.company_id == src.c.company_id)
     return sa.select(
         src.c.company_id,
         src.c.current_milestone,
@@ -278,4 +294,7 @@ def company_stats_select(ids: Any) -> sa.Select[Any]:
         src.c.current_started_at,
         sa.func.coalesce(src.c.achieved_count, int_const(0)).label("achieved_count"),
         *activity,
+        suggestions.suggested_milestone(src.c.current_milestone, latest).label(
+            "suggested_milestone"
+        ),
     ).select_from(from_clause)

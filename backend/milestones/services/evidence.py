@@ -39,9 +39,12 @@ from milestones.models import (
     EvidenceType,
     HistoryEvent,
     HistoryEventType,
+    MetricKey,
     MilestoneStatus,
+    ReviewStatus,
     User,
 )
+from milestones.services.evidence_review import check_removal, initial_review
 from milestones.services.milestones import milestone_key
 from milestones.storage import PRESIGNED_TTL_SECONDS, get_storage, new_key
 from milestones.timeutil import utcnow
@@ -231,11 +234,16 @@ def sanitize_filename(raw: str | None) -> str:
 
 
 def _with_details(stmt: sa.Select[Any]) -> sa.Select[Any]:
-    return stmt.options(joinedload(Evidence.attachment), joinedload(Evidence.created_by))
+    return stmt.options(
+        joinedload(Evidence.attachment),
+        joinedload(Evidence.created_by),
+        joinedload(Evidence.reviewed_by),
+    )
 
 
 def list_evidence(company: Company, key: str) -> sa.Select[Any]:
-    """Evidence items of one milestone still in force, oldest first (for the paginator)."""
+    """Evidence items of one milestone still in force (accepted or proposed; rejected ones
+    leave the list), oldest first (for the paginator)."""
     milestone_key(key)
     return _with_details(
         sa.select(Evidence)
@@ -243,6 +251,7 @@ def list_evidence(company: Company, key: str) -> sa.Select[Any]:
             Evidence.company_id == company.id,
             Evidence.milestone == catalogue.MilestoneKey(key),
             Evidence.removed_at.is_(None),
+            Evidence.review_status != ReviewStatus.REJECTED,
         )
         .order_by(Evidence.created_at, Evidence.id)
     )
@@ -280,7 +289,10 @@ def _check_criterion(key: str, criterion: str | None, location: str) -> None:
         )
 
 
-def _record(evidence: Evidence, actor: User, event: HistoryEventType) -> None:
+def _record(evidence: Evidence, actor: User, event: HistoryEventType | None = None) -> None:
+    """History of an added (or proposed) item, or of `event` (a removal)."""
+    if event is None:
+        event = initial_review(actor, evidence.company_id)[1]
     db.session.add(
         HistoryEvent(
             company_id=evidence.company_id,
@@ -304,11 +316,14 @@ def add_evidence(company: Company, key: str, data: dict[str, Any], actor: User) 
             errors={"json": {"evidence_type": ["Upload documents as multipart with a file."]}},
         )
     status = _status(company, key)
+    metric_key = MetricKey(data["metric_key"]) if data.get("metric_key") else None
     evidence = Evidence(
         status_id=status.id,
         company_id=company.id,
         milestone=status.milestone,
         evidence_type=evidence_type,
+        review_status=initial_review(actor, company.id)[0],
+        metric_key=metric_key,
         title=data["title"],
         description=data.get("description") or "",
         url=data.get("url"),
@@ -320,7 +335,7 @@ def add_evidence(company: Company, key: str, data: dict[str, Any], actor: User) 
     )
     db.session.add(evidence)
     db.session.flush()
-    _record(evidence, actor, HistoryEventType.EVIDENCE_ADDED)
+    _record(evidence, actor)
     db.session.commit()
     return evidence
 
@@ -399,6 +414,7 @@ def add_document(
             company_id=company.id,
             milestone=status.milestone,
             evidence_type=EvidenceType.DOCUMENT,
+            review_status=initial_review(actor, company.id)[0],
             title=data.get("title") or name,
             description=data.get("description") or "",
             criterion=data.get("criterion"),
@@ -408,7 +424,7 @@ def add_document(
         )
         db.session.add(evidence)
         db.session.flush()
-        _record(evidence, actor, HistoryEventType.EVIDENCE_ADDED)
+        _record(evidence, actor)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -425,7 +441,9 @@ def _discard(storage_key: str) -> None:
 
 
 def remove_evidence(evidence: Evidence, actor: User) -> None:
-    """Soft removal; the last evidence of an achieved milestone stays (409)."""
+    """Soft removal; the last accepted evidence of an achieved milestone stays (409). A
+    member removes only their own proposed item (403 otherwise)."""
+    check_removal(evidence, actor)
     # Same lock as the toggle: a concurrent "achieve" cannot count this item meanwhile.
     statuses = db.session.scalars(
         sa.select(MilestoneStatus)
@@ -439,14 +457,17 @@ def remove_evidence(evidence: Evidence, actor: User) -> None:
         db.session.rollback()
         raise NotFound("Evidence not found.")
     status = next(s for s in statuses if s.id == evidence.status_id)
+    check_removal(evidence, actor)  # again: a coach may have reviewed it meanwhile
+    counted = evidence.review_status == ReviewStatus.ACCEPTED
     others = db.session.scalar(
         sa.select(sa.func.count(Evidence.id)).where(
             Evidence.status_id == status.id,
             Evidence.removed_at.is_(None),
+            Evidence.review_status == ReviewStatus.ACCEPTED,
             Evidence.id != evidence.id,
         )
     )
-    if status.achieved and not others:
+    if status.achieved and counted and not others:
         db.session.rollback()
         title = catalogue.get(status.milestone.value).title
         raise Conflict(

@@ -21,9 +21,12 @@ from milestones.models import (
     HistoryEvent,
     HistoryEventType,
     MilestoneStatus,
+    ReviewStatus,
     User,
 )
+from milestones.reporting import suggestions
 from milestones.reporting.company_metrics import statuses_with_metrics
+from milestones.services import criteria as criteria_service
 from milestones.sql.session import end_read
 from milestones.timeutil import utcnow
 
@@ -46,8 +49,11 @@ class StatusView:
     updated_by: int | None
     updated_by_name: str | None
     version: int
-    criteria: list[dict[str, str]]
+    criteria: list[dict[str, Any]]
     metrics: dict[str, Any] = field(default_factory=dict)
+    # The current milestone only: what the evidence suggests (never changes a status).
+    suggested: bool = False
+    suggestion: str | None = None
 
     @property
     def etag(self) -> str:
@@ -77,11 +83,16 @@ def _current(statuses: Sequence[MilestoneStatus]) -> str | None:
 
 
 def _view(
-    status: MilestoneStatus, current: str | None, metrics: dict[str, Any] | None
+    status: MilestoneStatus,
+    current: str | None,
+    metrics: dict[str, Any] | None,
+    extras: tuple[list[int], dict[str, Any]],
 ) -> StatusView:
     key = status.milestone.value
     milestone = catalogue.get(key)
     state = "achieved" if status.achieved else ("current" if key == current else "upcoming")
+    evidence_counts, latest = extras
+    suggestion = suggestions.suggest(key, latest) if state == "current" else None
     return StatusView(
         company_id=status.company_id,
         milestone=key,
@@ -95,8 +106,10 @@ def _view(
         updated_by=status.updated_by_id,
         updated_by_name=status.updated_by.name if status.updated_by else None,
         version=status.version,
-        criteria=[{"key": c.key, "text": c.text} for c in milestone.criteria],
+        criteria=criteria_service.views(status, evidence_counts),
         metrics=metrics or {},
+        suggested=suggestion is not None,
+        suggestion=suggestion.sentence if suggestion else None,
     )
 
 
@@ -130,9 +143,9 @@ def _views(viewer: User, company_id: int) -> tuple[str | None, list[StatusView]]
     if not loaded:
         end_read()
         raise NotFound("Company not found.")
-    statuses = _complete([status for status, _ in loaded])
+    statuses = _complete([status for status, _, _ in loaded])
     current = _current(statuses)
-    return current, [_view(status, current, metrics) for status, metrics in loaded]
+    return current, [_view(status, current, metrics, extras) for status, metrics, extras in loaded]
 
 
 def company_milestones(viewer: User, company_id: int) -> CompanyMilestones:
@@ -204,15 +217,18 @@ def _toggle_locked(
             )
         evidence_count = db.session.scalar(
             sa.select(sa.func.count(Evidence.id)).where(
-                Evidence.status_id == status.id, Evidence.removed_at.is_(None)
+                Evidence.status_id == status.id,
+                Evidence.removed_at.is_(None),
+                Evidence.review_status == ReviewStatus.ACCEPTED,
             )
         )
         if not evidence_count:
             raise Unprocessable(
-                f"{title} needs at least one evidence item before it can be achieved.",
+                f"{title} needs at least one accepted evidence item before it can be achieved.",
                 code="evidence_required",
-                errors={"evidence": ["At least one evidence item is required."]},
+                errors={"evidence": ["At least one accepted evidence item is required."]},
             )
+        criteria_service.check_all_met(status)
     else:
         after = statuses[i + 1] if i + 1 < len(statuses) else None
         if after is not None and after.achieved:

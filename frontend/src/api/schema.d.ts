@@ -950,7 +950,7 @@ export interface paths {
                         "application/json": components["schemas"]["Evidence"];
                     };
                 };
-                /** @description Only a coach assigned to the company adds evidence */
+                /** @description Only the company's coaches (accepted) and members (proposed) add evidence */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1032,7 +1032,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description Only a coach assigned to the company removes evidence */
+                /** @description A coach removes any item; a member only their own proposed item */
                 403: {
                     headers: {
                         [name: string]: unknown;
@@ -1107,6 +1107,309 @@ export interface paths {
                 };
                 /** @description File storage is not reachable */
                 503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence/{evidence_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a member's proposed evidence: from now on it counts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    evidence_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Accept"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Evidence"];
+                    };
+                };
+                /** @description Only a coach assigned to the company reviews evidence */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such evidence, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not proposed (already accepted or rejected) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/evidence/{evidence_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evidence_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a member's proposed evidence with a comment: it leaves the lists */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    evidence_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Reject"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Evidence"];
+                    };
+                };
+                /** @description Only a coach assigned to the company reviews evidence */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such evidence, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not proposed (already accepted or rejected) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/companies/{company_id}/evidence-proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * Evidence members proposed, newest first, with the coach's decision and comment
+         *     (filter by `review_status`)
+         */
+        get: {
+            parameters: {
+                query?: {
+                    review_status?: "proposed" | "accepted" | "rejected";
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    company_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Evidence"][];
+                    };
+                };
+                /** @description No such company, or not visible to you */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/companies/{company_id}/milestones/{key}/criteria/{criterion}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: number;
+                key: string;
+                criterion: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark a criterion of a milestone met or not met, with a note */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    company_id: number;
+                    key: string;
+                    criterion: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CriterionCheck"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StatusCriterion"];
+                    };
+                };
+                /** @description Only a coach assigned to the company checks criteria */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description No such company, milestone or criterion */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/companies/{company_id}/metric-series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: number;
+            };
+            cookie?: never;
+        };
+        /** Accepted metric evidence per metric_key, oldest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    company_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MetricSeries"];
+                    };
+                };
+                /** @description No such company, or not visible to you */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2718,6 +3021,18 @@ export interface components {
             readonly position?: number;
             readonly criteria?: components["schemas"]["Criterion"][];
         };
+        StatusCriterion: {
+            readonly key?: string;
+            readonly text?: string;
+            readonly met?: boolean;
+            /** Format: date-time */
+            readonly met_at?: string | null;
+            readonly met_by?: number | null;
+            readonly met_by_name?: string | null;
+            readonly note?: string | null;
+            /** @description accepted evidence naming this criterion */
+            readonly evidence_count?: number;
+        };
         MilestoneStatus: {
             /** @enum {string} */
             readonly milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr";
@@ -2734,12 +3049,16 @@ export interface components {
             readonly last_updated?: string;
             readonly updated_by?: number | null;
             readonly updated_by_name?: string | null;
-            readonly criteria?: components["schemas"]["Criterion"][];
+            readonly criteria?: components["schemas"]["StatusCriterion"][];
             readonly metrics?: {
                 [key: string]: unknown;
             };
             /** @description send back as If-Match to toggle safely */
             readonly etag?: string;
+            /** @description accepted metric evidence says this (current) milestone looks reached; never changes the status */
+            readonly suggested?: boolean;
+            /** @description the sentence to show */
+            readonly suggestion?: string | null;
         };
         CompanyMilestones: {
             /** @enum {string|null} */
@@ -2757,13 +3076,14 @@ export interface components {
             /** @enum {string} */
             readonly milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr";
             /** @enum {string} */
-            readonly event?: "toggled" | "evidence_added" | "evidence_removed";
+            readonly event?: "toggled" | "evidence_added" | "evidence_removed" | "evidence_proposed" | "evidence_accepted" | "evidence_rejected" | "criterion_checked";
             readonly previous?: boolean | null;
             readonly achieved?: boolean | null;
             readonly reason?: string | null;
             readonly actor_id?: number;
             readonly actor_name?: string;
             readonly evidence_id?: number | null;
+            readonly criterion?: string | null;
             readonly evidence_title?: string | null;
             /** Format: date-time */
             readonly created_at?: string;
@@ -2786,12 +3106,21 @@ export interface components {
             readonly criterion?: string | null;
             readonly metric_value?: number | null;
             readonly metric_unit?: string | null;
+            /** @enum {string|null} */
+            readonly metric_key?: "paying_customers" | "mrr_usd" | "arr_usd" | "retention_rate_pct" | "avg_deal_size_usd" | "cac_usd" | null;
             readonly attachment?: components["schemas"]["Attachment"] | (Record<string, never> | null);
             readonly download_url?: string | null;
             readonly created_by?: number;
             readonly created_by_name?: string;
             /** Format: date-time */
             readonly created_at?: string;
+            /** @enum {string} */
+            readonly review_status?: "proposed" | "accepted" | "rejected";
+            readonly reviewed_by?: number | null;
+            readonly reviewed_by_name?: string | null;
+            /** Format: date-time */
+            readonly reviewed_at?: string | null;
+            readonly review_comment?: string | null;
         };
         EvidenceCreate: {
             /** @enum {string} */
@@ -2805,6 +3134,11 @@ export interface components {
             /** @description metric evidence: a number */
             metric_value?: number;
             metric_unit?: string | null;
+            /**
+             * @description metric evidence: what it measures; the unit follows from it (paying_customers: customers), (mrr_usd: USD), (arr_usd: USD), (retention_rate_pct: %), (avg_deal_size_usd: USD), (cac_usd: USD)
+             * @enum {string|null}
+             */
+            metric_key?: "paying_customers" | "mrr_usd" | "arr_usd" | "retention_rate_pct" | "avg_deal_size_usd" | "cac_usd" | null;
         };
         DocumentUploadDoc: {
             /** @enum {string} */
@@ -2816,6 +3150,33 @@ export interface components {
             criterion?: string;
             /** Format: binary */
             file: string;
+        };
+        Accept: {
+            comment?: string | null;
+        };
+        Reject: {
+            /** @description why: the member who proposed it reads it */
+            comment: string;
+        };
+        CriterionCheck: {
+            met: boolean;
+            note?: string | null;
+        };
+        MetricPoint: {
+            /** Format: date-time */
+            readonly at?: string;
+            readonly value?: number;
+            readonly evidence_id?: number;
+        };
+        MetricSeriesItem: {
+            /** @enum {string} */
+            readonly metric_key?: "paying_customers" | "mrr_usd" | "arr_usd" | "retention_rate_pct" | "avg_deal_size_usd" | "cac_usd";
+            readonly unit?: string;
+            readonly label?: string;
+            readonly points?: components["schemas"]["MetricPoint"][];
+        };
+        MetricSeries: {
+            readonly series?: components["schemas"]["MetricSeriesItem"][];
         };
         Task: {
             readonly id?: number;
@@ -2973,6 +3334,11 @@ export interface components {
              * @description when the oldest submitted task or pending update was sent
              */
             readonly oldest_pending_at?: string | null;
+            /**
+             * @description the current milestone when accepted metric evidence suggests it is reached (see the status's `suggestion`)
+             * @enum {string|null}
+             */
+            readonly suggested_milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr" | null;
         };
         AnalyticsRow: {
             /** @enum {string} */

@@ -21,12 +21,30 @@ export function describeEvent(item: HistoryItem): string {
       return `Evidence${evidenceTitle(item)} added to ${m}`;
     case "evidence_removed":
       return `Evidence${evidenceTitle(item)} removed from ${m}`;
+    case "evidence_proposed":
+      return `Evidence${evidenceTitle(item)} proposed for ${m}`;
+    case "evidence_accepted":
+      return `Evidence${evidenceTitle(item)} accepted for ${m}`;
+    case "evidence_rejected":
+      return `Evidence${evidenceTitle(item)} rejected for ${m}`;
+    case "criterion_checked": {
+      const text = (item.criterion ?? "criterion").replaceAll("_", " ");
+      return item.achieved ? `${m}: “${text}” met` : `${m}: “${text}” marked not met`;
+    }
     default:
       return `${m}: ${item.event}`;
   }
 }
 
-const COLOR = { toggled: "indigo", evidence_added: "teal", evidence_removed: "orange" } as const;
+const COLOR = {
+  toggled: "indigo",
+  evidence_added: "teal",
+  evidence_removed: "orange",
+  evidence_proposed: "grape",
+  evidence_accepted: "teal",
+  evidence_rejected: "red",
+  criterion_checked: "cyan",
+} as const;
 
 export function HistoryTimeline({ companyId }: { companyId: number }) {
   const [milestone, setMilestone] = useState<string | null>(null);
