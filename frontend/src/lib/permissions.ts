@@ -14,6 +14,19 @@ function memberOf(me: Viewer | null | undefined, companyId: number): boolean {
 export const can = {
   toggleMilestone: assignedCoach,
   manageEvidence: assignedCoach,
+  /** Members add evidence too: theirs is proposed until a coach accepts it. */
+  proposeEvidence: (me: Viewer | null | undefined, companyId: number) =>
+    assignedCoach(me, companyId) || memberOf(me, companyId),
+  reviewEvidence: assignedCoach,
+  checkCriteria: assignedCoach,
+  /** A coach removes any item; a member only their own proposed item. */
+  removeEvidence: (
+    me: Viewer | null | undefined,
+    companyId: number,
+    item: { created_by: number; review_status: string },
+  ) =>
+    assignedCoach(me, companyId) ||
+    (memberOf(me, companyId) && item.created_by === me?.id && item.review_status === "proposed"),
   reviewTasks: assignedCoach,
   reviewUpdates: assignedCoach,
   cancelTask: assignedCoach,

@@ -40,6 +40,10 @@ export type Evidence = Omit<Complete<Schemas["Evidence"]>, "attachment"> & {
   attachment: Attachment | null;
 };
 export type EvidenceCreate = Schemas["EvidenceCreate"];
+export type ReviewStatus = Evidence["review_status"];
+export type MetricKey = NonNullable<Evidence["metric_key"]>;
+export type StatusCriterion = MilestoneStatus["criteria"][number];
+export type MetricSeries = Complete<Schemas["MetricSeriesItem"]>;
 export type Task = Complete<Schemas["Task"]>;
 export type TaskStatus = Task["status"];
 export type Update = Complete<Schemas["Update"]>;

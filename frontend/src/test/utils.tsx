@@ -186,7 +186,18 @@ export function status(
     achieved_at: achieved ? "2026-10-01T09:00:00Z" : null,
     last_updated: "2026-10-01T09:00:00Z",
     updated_by: 2,
-    criteria: [...CRITERIA[milestone]],
+    // As the API gives them: each criterion with the coach's check and its evidence count.
+    criteria: CRITERIA[milestone].map((c) => ({
+      ...c,
+      met: false,
+      met_at: null,
+      met_by: null,
+      met_by_name: null,
+      note: null,
+      evidence_count: c.key === "signed_contract" ? 1 : 0,
+    })),
+    suggested: false,
+    suggestion: null,
     metrics: metrics(milestone, 30),
     ...overrides,
   } as const;

@@ -49,7 +49,38 @@ function api(overrides: Parameters<typeof mockApi>[0] = {}) {
           metric_unit: null,
           attachment: null,
           created_by: 2,
+          created_by_name: "Casey Coach",
           created_at: "2026-11-03T10:00:00Z",
+          review_status: "accepted",
+          reviewed_by: null,
+          reviewed_by_name: null,
+          reviewed_at: null,
+          review_comment: null,
+        },
+      ],
+    },
+    "GET /api/v1/companies/7/evidence-proposals": {
+      body: [
+        {
+          id: 32,
+          milestone: "first_customer",
+          evidence_type: "link",
+          title: "Unsigned draft",
+          description: "",
+          url: "https://example.org/draft",
+          criterion: null,
+          metric_value: null,
+          metric_unit: null,
+          metric_key: null,
+          attachment: null,
+          created_by: 3,
+          created_by_name: "Finn Founder",
+          created_at: "2026-11-03T10:00:00Z",
+          review_status: "rejected",
+          reviewed_by: 2,
+          reviewed_by_name: "Casey Coach",
+          reviewed_at: "2026-11-04T10:00:00Z",
+          review_comment: "Needs the customer's signature",
         },
       ],
     },
@@ -95,7 +126,7 @@ beforeEach(() => {
 });
 
 describe("company page permissions", () => {
-  it("member sees the milestone read-only: no toggle, no evidence controls", async () => {
+  it("member proposes evidence on the current milestone but toggles, ticks and reviews nothing", async () => {
     renderAs(member);
     expect(await screen.findByRole("heading", { name: "Acme Robotics" })).toBeInTheDocument();
     const evidence = await screen.findByRole("list", { name: "Evidence" });
@@ -104,15 +135,23 @@ describe("company page permissions", () => {
       "https://example.org/loi",
     );
     const criteria = screen.getByRole("list", { name: "Criteria for First Customer" });
-    expect(within(criteria).getByText("(1 evidence)")).toBeInTheDocument();
-    expect(within(criteria).getAllByText("(no evidence yet)")).toHaveLength(3);
+    expect(within(criteria).getByText(/Not met yet · 1 accepted evidence/)).toBeInTheDocument();
+    expect(within(criteria).getAllByText(/Not met yet · 0 accepted evidence/)).toHaveLength(3);
+    expect(within(criteria).queryByRole("checkbox")).not.toBeInTheDocument();
+    // Their proposals, with the coach's decision and comment.
+    const proposals = await screen.findByRole("list", { name: "Proposed evidence" });
+    expect(proposals).toHaveTextContent("Unsigned draft");
+    expect(proposals).toHaveTextContent("Rejected");
+    expect(proposals).toHaveTextContent("Needs the customer's signature");
+    expect(screen.getByText("Add evidence for your coach to review")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Upload document" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /^Accept evidence/ })).not.toBeInTheDocument();
     expect(screen.getByText(/read-only view/)).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /Mark as achieved/ })).not.toBeInTheDocument();
     expect(
       screen.queryByRole("button", { name: /Revert to not achieved/ }),
     ).not.toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /Remove evidence/ })).not.toBeInTheDocument();
-    expect(screen.queryByRole("button", { name: "Upload document" })).not.toBeInTheDocument();
     expect(screen.queryByRole("tab", { name: "Stakeholders" })).not.toBeInTheDocument();
   });
 

@@ -12,8 +12,18 @@ import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { FormError } from "@/components/FormError";
 import { fieldErrors } from "@/lib/errors";
-import type { EvidenceCreate, MilestoneStatus } from "@/lib/types";
+import type { EvidenceCreate, MetricKey, MilestoneStatus } from "@/lib/types";
 import { useCreateEvidence } from "./api";
+
+/** SPEC's metric keys; the unit follows from the key. */
+export const METRIC_KEYS: { value: MetricKey; label: string; unit: string }[] = [
+  { value: "paying_customers", label: "Paying customers", unit: "customers" },
+  { value: "mrr_usd", label: "MRR (USD)", unit: "USD" },
+  { value: "arr_usd", label: "ARR (USD)", unit: "USD" },
+  { value: "retention_rate_pct", label: "Customer retention (%)", unit: "%" },
+  { value: "avg_deal_size_usd", label: "Average deal size (USD)", unit: "USD" },
+  { value: "cac_usd", label: "Customer acquisition cost (USD)", unit: "USD" },
+];
 
 export function isHttpUrl(value: string): boolean {
   try {
@@ -40,6 +50,7 @@ export function EvidenceForm({
       url: "",
       metric_value: "" as number | string,
       metric_unit: "",
+      metric_key: null as MetricKey | null,
       criterion: null as string | null,
     },
     validate: {
@@ -53,7 +64,9 @@ export function EvidenceForm({
           ? "Enter a number"
           : null,
       metric_unit: (v, values) =>
-        values.evidence_type === "metric" && !v.trim() ? "Enter a unit" : null,
+        values.evidence_type === "metric" && !values.metric_key && !v.trim()
+          ? "Enter a unit"
+          : null,
     },
   });
   const server = fieldErrors(create.error);
@@ -68,7 +81,8 @@ export function EvidenceForm({
     if (v.evidence_type === "link") body.url = v.url.trim();
     else {
       body.metric_value = Number(v.metric_value);
-      body.metric_unit = v.metric_unit.trim();
+      if (v.metric_key) body.metric_key = v.metric_key;
+      else body.metric_unit = v.metric_unit.trim();
     }
     create.mutate(body, {
       onSuccess: () => {
@@ -108,21 +122,41 @@ export function EvidenceForm({
             error={form.errors.url ?? server.url}
           />
         ) : (
-          <Group grow align="flex-start">
-            <NumberInput
-              label="Value"
-              required
-              {...form.getInputProps("metric_value")}
-              error={form.errors.metric_value ?? server.metric_value}
+          <>
+            <Select
+              label="What it measures"
+              placeholder="Something else (give the unit)"
+              description="A known measure is charted and can suggest a milestone"
+              data={METRIC_KEYS.map(({ value, label }) => ({ value, label }))}
+              clearable
+              {...form.getInputProps("metric_key")}
+              error={server.metric_key}
             />
-            <TextInput
-              label="Unit"
-              placeholder="customers, EUR, %"
-              required
-              {...form.getInputProps("metric_unit")}
-              error={form.errors.metric_unit ?? server.metric_unit}
-            />
-          </Group>
+            <Group grow align="flex-start">
+              <NumberInput
+                label="Value"
+                required
+                {...form.getInputProps("metric_value")}
+                error={form.errors.metric_value ?? server.metric_value}
+              />
+              {form.values.metric_key ? (
+                <TextInput
+                  label="Unit"
+                  value={METRIC_KEYS.find((k) => k.value === form.values.metric_key)?.unit ?? ""}
+                  readOnly
+                  description="follows from the measure"
+                />
+              ) : (
+                <TextInput
+                  label="Unit"
+                  placeholder="customers, EUR, %"
+                  required
+                  {...form.getInputProps("metric_unit")}
+                  error={form.errors.metric_unit ?? server.metric_unit}
+                />
+              )}
+            </Group>
+          </>
         )}
         <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
         <Select

@@ -12,29 +12,93 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
+import { CommentDialog } from "@/components/CommentDialog";
 import { FormError } from "@/components/FormError";
 import { EmptyState } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
+import { useViewer } from "@/features/auth/api";
+import { errorMessage } from "@/lib/errors";
 import { fileSize } from "@/lib/format";
+import { can } from "@/lib/permissions";
 import type { Evidence, MilestoneStatus } from "@/lib/types";
-import { useDeleteEvidence } from "./api";
+import { useDeleteEvidence, useReviewEvidence } from "./api";
 import { evidenceHref } from "./CriteriaChecklist";
 
 const TYPE_LABEL = { document: "Document", link: "Link", metric: "Metric" } as const;
+
+/** Accept and reject buttons for a coach on a proposed item (used here and in the
+ * proposals list). */
+export function ReviewButtons({ companyId, item }: { companyId: number; item: Evidence }) {
+  const review = useReviewEvidence(companyId);
+  const [rejecting, setRejecting] = useState(false);
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Button
+        size="xs"
+        color="green"
+        variant="light"
+        loading={review.isPending && !rejecting}
+        aria-label={`Accept evidence ${item.title}`}
+        onClick={() =>
+          review.mutate(
+            { evidenceId: item.id, accept: true },
+            {
+              onSuccess: () =>
+                notifications.show({ message: `Accepted “${item.title}”`, color: "green" }),
+              onError: (e) =>
+                notifications.show({ message: errorMessage(e), color: "red", title: "Not saved" }),
+            },
+          )
+        }
+      >
+        Accept
+      </Button>
+      <Button
+        size="xs"
+        color="red"
+        variant="subtle"
+        aria-label={`Reject evidence ${item.title}`}
+        onClick={() => {
+          review.reset();
+          setRejecting(true);
+        }}
+      >
+        Reject
+      </Button>
+      <CommentDialog
+        opened={rejecting}
+        title={`Reject “${item.title}”`}
+        label="Why? The member who proposed it reads this."
+        confirmLabel="Reject evidence"
+        required
+        error={review.error}
+        loading={review.isPending}
+        onClose={() => setRejecting(false)}
+        onConfirm={(comment) =>
+          review.mutate(
+            { evidenceId: item.id, accept: false, comment },
+            { onSuccess: () => setRejecting(false) },
+          )
+        }
+      />
+    </Group>
+  );
+}
 
 export function EvidenceList({
   companyId,
   status,
   evidence,
-  canManage,
 }: {
   companyId: number;
   status: MilestoneStatus;
   evidence: Evidence[];
-  canManage: boolean;
 }) {
+  const me = useViewer();
   const [removing, setRemoving] = useState<Evidence | null>(null);
   const remove = useDeleteEvidence(companyId);
+  const canReview = can.reviewEvidence(me, companyId);
+  const canManage = can.manageEvidence(me, companyId);
   const criterionText = (key: string | null) => status.criteria.find((c) => c.key === key)?.text;
 
   if (evidence.length === 0) {
@@ -42,7 +106,9 @@ export function EvidenceList({
       <EmptyState title="No evidence yet">
         {canManage
           ? "Upload a document, add a link or record a metric. A milestone needs evidence before it can be achieved."
-          : "Your coach has not attached evidence to this milestone yet."}
+          : can.proposeEvidence(me, companyId)
+            ? "No evidence yet. Add a document, a link or a metric: your coach reviews it."
+            : "No evidence has been attached to this milestone yet."}
       </EmptyState>
     );
   }
@@ -65,6 +131,11 @@ export function EvidenceList({
                     <Badge size="sm" variant="light">
                       {TYPE_LABEL[e.evidence_type]}
                     </Badge>
+                    {e.review_status === "proposed" && (
+                      <Badge size="sm" color="orange" variant="light">
+                        Proposed, waiting for review
+                      </Badge>
+                    )}
                     {href ? (
                       <Anchor
                         href={href}
@@ -104,11 +175,15 @@ export function EvidenceList({
                       </Badge>
                     )}
                     <Text size="xs" c="dimmed">
-                      added <RelativeTime value={e.created_at} />
+                      added by {e.created_by_name ?? "someone"}{" "}
+                      <RelativeTime value={e.created_at} />
                     </Text>
                   </Group>
                 </Stack>
-                {canManage && (
+                {canReview && e.review_status === "proposed" && (
+                  <ReviewButtons companyId={companyId} item={e} />
+                )}
+                {can.removeEvidence(me, companyId, e) && (
                   <Tooltip label="Remove evidence">
                     <ActionIcon
                       variant="subtle"

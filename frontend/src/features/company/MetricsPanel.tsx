@@ -2,11 +2,38 @@ import { Card, Stack, Title } from "@mantine/core";
 import { lazy, Suspense } from "react";
 import { EmptyState, LoadingState, QueryBoundary } from "@/components/QueryState";
 import { milestoneTitle } from "@/lib/milestones";
-import type { MilestoneKey } from "@/lib/types";
-import { useCompanyMetrics } from "./api";
+import type { MetricSeries, MilestoneKey } from "@/lib/types";
+import { useCompanyMetrics, useMetricSeries } from "./api";
 import { MetricsCards } from "./MetricsCards";
 
 const TrendChart = lazy(() => import("./TrendChart"));
+const MetricSeriesCharts = lazy(() => import("./MetricSeriesCharts"));
+
+/** Accepted metric evidence per measure (paying customers, MRR, ARR...), a chart each. */
+function MetricSeriesSection({ companyId }: { companyId: number }) {
+  const series = useMetricSeries(companyId);
+  return (
+    <Stack gap="xs">
+      <Title order={3} size="h4">
+        Business metrics
+      </Title>
+      <QueryBoundary query={series} loadingLabel="Loading business metrics…">
+        {(data) =>
+          data.series.length === 0 ? (
+            <EmptyState title="No business metrics yet">
+              Metric evidence that names what it measures (paying customers, MRR, ARR…) is charted
+              here once accepted.
+            </EmptyState>
+          ) : (
+            <Suspense fallback={<LoadingState label="Loading charts…" />}>
+              <MetricSeriesCharts series={data.series as MetricSeries[]} />
+            </Suspense>
+          )
+        }
+      </QueryBoundary>
+    </Stack>
+  );
+}
 
 export function MetricsPanel({
   companyId,
@@ -30,6 +57,7 @@ export function MetricsPanel({
             ) : (
               <EmptyState title="No metrics for this milestone" />
             )}
+            <MetricSeriesSection companyId={companyId} />
             <Card>
               <Title order={3} size="h4" mb="sm">
                 Last 12 weeks

@@ -1,4 +1,4 @@
-import { Badge, Button, Card, Grid, Group, Stack, Tabs, Text, Title } from "@mantine/core";
+import { Alert, Badge, Button, Card, Grid, Group, Stack, Tabs, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { QueryBoundary } from "@/components/QueryState";
 import { useViewer } from "@/features/auth/api";
@@ -9,6 +9,7 @@ import { useEvidence } from "./api";
 import { CriteriaChecklist } from "./CriteriaChecklist";
 import { EvidenceForm } from "./EvidenceForm";
 import { EvidenceList } from "./EvidenceList";
+import { EvidenceProposals } from "./EvidenceProposals";
 import { EvidenceUpload } from "./EvidenceUpload";
 import { ToggleDialog } from "./ToggleDialog";
 
@@ -24,6 +25,10 @@ export function MilestoneDetail({
   const [dialogOpen, dialog] = useDisclosure(false);
   const mayToggle = can.toggleMilestone(me, companyId);
   const mayManageEvidence = can.manageEvidence(me, companyId);
+  // Members add evidence (a proposal) on the current milestone; coaches on any.
+  const mayAddEvidence =
+    mayManageEvidence || (can.proposeEvidence(me, companyId) && status.state === "current");
+  const isMember = me.role === "member";
 
   return (
     <Stack>
@@ -60,25 +65,43 @@ export function MilestoneDetail({
           )}
         </Group>
       </Card>
+      {mayToggle && status.suggested && status.suggestion && (
+        <Alert color="teal" title="Suggested by the evidence" role="status">
+          <Group justify="space-between" wrap="wrap" gap="sm">
+            <Text size="sm">{status.suggestion}</Text>
+            <Button size="xs" color="teal" onClick={dialog.open}>
+              Review and decide…
+            </Button>
+          </Group>
+        </Alert>
+      )}
+      {(mayManageEvidence || isMember) && (
+        <EvidenceProposals companyId={companyId} forCoach={mayManageEvidence} />
+      )}
       <QueryBoundary query={evidence} loadingLabel="Loading evidence…">
         {(items) => (
           <Grid gutter="md">
             <Grid.Col span={{ base: 12, md: 5 }}>
-              <CriteriaChecklist status={status} evidence={items} />
+              <CriteriaChecklist
+                companyId={companyId}
+                status={status}
+                evidence={items}
+                canCheck={can.checkCriteria(me, companyId)}
+              />
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 7 }}>
               <Card>
                 <Title order={3} size="h4" mb="sm">
                   Evidence ({items.length})
                 </Title>
-                <EvidenceList
-                  companyId={companyId}
-                  status={status}
-                  evidence={items}
-                  canManage={mayManageEvidence}
-                />
-                {mayManageEvidence && (
-                  <Tabs defaultValue="upload" mt="md" keepMounted={false}>
+                <EvidenceList companyId={companyId} status={status} evidence={items} />
+                {mayAddEvidence && (
+                  <Title order={4} size="h5" mt="md">
+                    {mayManageEvidence ? "Add evidence" : "Add evidence for your coach to review"}
+                  </Title>
+                )}
+                {mayAddEvidence && (
+                  <Tabs defaultValue="upload" mt="xs" keepMounted={false}>
                     <Tabs.List>
                       <Tabs.Tab value="upload">Upload document</Tabs.Tab>
                       <Tabs.Tab value="other">Link or metric</Tabs.Tab>

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Stack, Text, Textarea } from "@mantine/core";
+import { Alert, Button, Group, List, Modal, Stack, Text, Textarea } from "@mantine/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { ApiError, errorMessage } from "@/lib/errors";
@@ -77,6 +77,7 @@ export function ToggleDialog({
   };
 
   const refusal = toggle.error ? toggleRefusal(toggle.error) : null;
+  const unmet = reverting ? [] : status.criteria.filter((c) => !c.met);
   const title = reverting ? `Revert “${status.title}”` : `Mark “${status.title}” as achieved`;
 
   return (
@@ -88,6 +89,18 @@ export function ToggleDialog({
               ? "The milestone goes back to not achieved, and the next milestone has not started. Members, coaches and stakeholders are told by e-mail."
               : "Members, coaches and stakeholders of this company are told by e-mail."}
           </Text>
+          {unmet.length > 0 && (
+            <Alert color="yellow" title="Criteria not met yet" variant="light" role="note">
+              <Text size="sm">
+                {unmet.length} of {status.criteria.length} criteria are not marked met:
+              </Text>
+              <List size="sm" aria-label="Criteria not met yet">
+                {unmet.map((c) => (
+                  <List.Item key={c.key}>{c.text}</List.Item>
+                ))}
+              </List>
+            </Alert>
+          )}
           {refusal && (
             <Alert color={refusal.stale ? "yellow" : "red"} title={refusal.title} role="alert">
               <Stack gap="xs" align="flex-start">

@@ -1,6 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, unwrapPage } from "@/lib/api";
-import type { CompanyMilestones, Evidence, EvidenceCreate, MilestoneKey } from "@/lib/types";
+import type {
+  CompanyMilestones,
+  Evidence,
+  EvidenceCreate,
+  MilestoneKey,
+  ReviewStatus,
+  StatusCriterion,
+} from "@/lib/types";
 
 export const companyKeys = {
   all: ["companies"] as const,
@@ -9,6 +16,9 @@ export const companyKeys = {
   milestones: (id: number) => ["companies", id, "milestones"] as const,
   evidence: (id: number, key: MilestoneKey) => ["companies", id, "evidence", key] as const,
   metrics: (id: number) => ["companies", id, "metrics"] as const,
+  metricSeries: (id: number) => ["companies", id, "metric-series"] as const,
+  proposals: (id: number, status?: ReviewStatus) =>
+    ["companies", id, "proposals", status ?? "all"] as const,
   stakeholders: (id: number) => ["companies", id, "stakeholders"] as const,
 };
 
@@ -128,5 +138,85 @@ export function useCompanyMetrics(companyId: number) {
           params: { path: { company_id: companyId } },
         }),
       ),
+  });
+}
+
+export function useMetricSeries(companyId: number) {
+  return useQuery({
+    queryKey: companyKeys.metricSeries(companyId),
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/companies/{company_id}/metric-series", {
+          params: { path: { company_id: companyId } },
+        }),
+      ),
+  });
+}
+
+export function useProposals(companyId: number, status?: ReviewStatus) {
+  return useQuery({
+    queryKey: companyKeys.proposals(companyId, status),
+    queryFn: async () =>
+      (await unwrap(
+        api.GET("/api/v1/companies/{company_id}/evidence-proposals", {
+          params: {
+            path: { company_id: companyId },
+            query: { page_size: 100, ...(status ? { review_status: status } : {}) },
+          },
+        }),
+      )) as Evidence[],
+  });
+}
+
+export function useReviewEvidence(companyId: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({
+      evidenceId,
+      accept,
+      comment,
+    }: {
+      evidenceId: number;
+      accept: boolean;
+      comment?: string;
+    }) => {
+      const params = { path: { evidence_id: evidenceId } };
+      return accept
+        ? unwrap(
+            api.POST("/api/v1/evidence/{evidence_id}/accept", {
+              params,
+              body: comment ? { comment } : {},
+            }),
+          )
+        : unwrap(
+            api.POST("/api/v1/evidence/{evidence_id}/reject", {
+              params,
+              body: { comment: comment ?? "" },
+            }),
+          );
+    },
+    onSuccess: () => invalidateCompany(qc, companyId),
+  });
+}
+
+export function useCheckCriterion(companyId: number, key: MilestoneKey) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async ({
+      criterion,
+      met,
+      note,
+    }: {
+      criterion: string;
+      met: boolean;
+      note?: string | null;
+    }) =>
+      (await unwrap(
+        api.PUT("/api/v1/companies/{company_id}/milestones/{key}/criteria/{criterion}", {
+          params: { path: { company_id: companyId, key, criterion } },
+          body: note ? { met, note } : { met },
+        }),
+      )) as StatusCriterion,
+    onSuccess: () => invalidateCompany(qc, companyId),
   });
 }

@@ -10,6 +10,7 @@ import {
   Text,
   TextInput,
   Title,
+  Tooltip,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { Link, useSearchParams } from "react-router";
@@ -163,6 +164,13 @@ export default function PortfolioPage() {
                               </Table.Td>
                               <Table.Td style={{ whiteSpace: "nowrap" }}>
                                 <MilestoneBadge milestone={row.current_milestone} />
+                                {row.suggested_milestone && (
+                                  <Tooltip label="Accepted evidence suggests it is reached: open the company to decide">
+                                    <Badge ml={6} size="sm" color="teal" variant="light">
+                                      Looks reached
+                                    </Badge>
+                                  </Tooltip>
+                                )}
                               </Table.Td>
                               <Table.Td>
                                 <AttentionBadges row={row} settings={settings} />
