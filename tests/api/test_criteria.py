@@ -23,10 +23,10 @@ def history(world):
 
 
 @pytest.fixture
-def require_all(app):
-    app.config["REQUIRE_ALL_CRITERIA"] = True
-    yield
-    app.config["REQUIRE_ALL_CRITERIA"] = False
+def require_all(world):
+    r = world.client(world.admin).patch("/settings", json={"require_all_criteria": True})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["require_all_criteria"] is True
 
 
 def test_met_unmet_notes_and_history(world, time_machine):

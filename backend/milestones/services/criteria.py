@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from milestones import catalogue
@@ -27,15 +26,13 @@ from milestones.models import (
     ReviewStatus,
     User,
 )
+from milestones.services import settings
 from milestones.timeutil import utcnow
 
 
 def require_all_criteria() -> bool:
-    """The programme setting `require_all_criteria`.
-
-    Read from the app config (REQUIRE_ALL_CRITERIA, default False) until the programme
-    settings table (GET/PATCH /settings) lands; then from there."""
-    return bool(current_app.config.get("REQUIRE_ALL_CRITERIA", False))
+    """The programme setting `require_all_criteria` (GET/PATCH /settings)."""
+    return settings.current().require_all_criteria
 
 
 def criterion_key(milestone: str, criterion: str) -> catalogue.Criterion:
