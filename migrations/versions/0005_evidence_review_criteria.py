@@ -2,7 +2,6 @@
 
 Revision ID: 0005
 Revises: 0004
->>>>>>> b0faae2 (Criteria: require_all_criteria read from the programme settings (services.settings); migration renumbered 0003 after 0002_programme_settings):migrations/versions/0004_evidence_review_criteria.py
 Create Date: 2026-12-01 23:20:00
 
 """
@@ -12,7 +11,6 @@ from alembic import op
 
 revision = "0005"
 down_revision = "0004"
->>>>>>> b0faae2 (Criteria: require_all_criteria read from the programme settings (services.settings); migration renumbered 0003 after 0002_programme_settings):migrations/versions/0004_evidence_review_criteria.py
 branch_labels = None
 depends_on = None
 
