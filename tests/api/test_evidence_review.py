@@ -218,3 +218,50 @@ def test_removing_a_proposal_is_not_refused_as_the_last_evidence(world):
     r = world.as_coach.delete(f"/evidence/{listed[0]['id']}")
     assert r.status_code == 409
     assert r.get_json()["code"] == "last_evidence"
+
+
+def test_proposals_in_the_review_queue_and_bulk_review(world, time_machine):
+    time_machine.move_to("2026-03-01T10:00:00Z", tick=False)
+    first = propose(world, title="Invoice 001", description="Paid on 28 Feb")
+    second = propose(world, title="Invoice 002")
+    time_machine.move_to("2026-03-04T12:00:00Z", tick=False)
+    r = world.as_coach.get("/reviews/pending")
+    assert r.status_code == 200, r.get_json()
+    items = [i for i in r.get_json() if i["kind"] == "evidence"]
+    assert [(i["id"], i["title"], i["excerpt"], i["author_id"], i["age_days"]) for i in items] == [
+        (first["id"], "Invoice 001", "Paid on 28 Feb", world.member.id, 3),
+        (second["id"], "Invoice 002", "", world.member.id, 3),
+    ]
+    r = world.as_coach.post(
+        "/reviews",
+        json={
+            "decision": "approve",
+            "items": [{"kind": "evidence", "id": first["id"]}, {"kind": "evidence", "id": 999999}],
+        },
+    )
+    assert r.status_code == 200, r.get_json()
+    assert [(x["outcome"], x.get("code")) for x in r.get_json()["results"]] == [
+        ("approved", None),
+        ("error", "not_found"),
+    ]
+    r = world.as_coach.post(
+        "/reviews",
+        json={
+            "decision": "reject",
+            "comment": "Not ours",
+            "items": [
+                {"kind": "evidence", "id": second["id"]},
+                {"kind": "evidence", "id": first["id"]},
+            ],
+        },
+    )
+    assert [(x["outcome"], x.get("code")) for x in r.get_json()["results"]] == [
+        ("rejected", None),
+        ("error", "not_pending"),
+    ]
+    assert evidence_count(world) == 1
+    assert history(world)[-2:] == [
+        ("evidence_accepted", first["id"], None),
+        ("evidence_rejected", second["id"], "Not ours"),
+    ]
+    assert [i for i in world.as_coach.get("/reviews/pending").get_json()] == []

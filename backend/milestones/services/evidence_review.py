@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from milestones.auth.policies import relation
+from milestones.auth.policies import Action, company_resource, relation
 from milestones.errors import Conflict, Forbidden, NotFound
 from milestones.extensions import db
 from milestones.models import (
@@ -93,6 +93,18 @@ def review(evidence: Evidence, actor: User, accept: bool, comment: str | None) -
     )
     db.session.commit()
     return reload(item.id)
+
+
+def decide(*, accept: bool) -> Any:
+    """The review queue's decision on one proposed item (services/reviews.py): as
+    POST /evidence/{id}/accept or /reject, for `actor`."""
+
+    def run(actor: User, evidence_id: int, comment: str | None) -> Evidence:
+        live = sa.select(Evidence).where(Evidence.id == evidence_id, Evidence.removed_at.is_(None))
+        item = company_resource(Action.MANAGE_EVIDENCE, live, "Evidence not found.", actor)
+        return review(item, actor, accept, comment)
+
+    return run
 
 
 def reload(evidence_id: int) -> Evidence:

@@ -25,7 +25,9 @@ from milestones.errors import Conflict, DomainError, NotFound
 from milestones.extensions import db
 from milestones.models import (
     Company,
+    Evidence,
     ProgressUpdate,
+    ReviewStatus,
     Role,
     Task,
     TaskStatus,
@@ -33,6 +35,7 @@ from milestones.models import (
     User,
 )
 from milestones.reporting.common import now_param, scope
+from milestones.services import evidence_review
 from milestones.services import tasks as tasks_service
 from milestones.services import updates as updates_service
 from milestones.sql.dialect import const, is_, whole_days
@@ -95,6 +98,21 @@ def _pending_updates() -> sa.Select[Any]:
     ).where(is_(u.status, UpdateStatus.PENDING))
 
 
+def _pending_evidence() -> sa.Select[Any]:
+    """Members' proposed evidence."""
+    e = Evidence
+    return sa.select(
+        _kind("evidence"),
+        e.id,
+        e.company_id,
+        e.milestone,
+        _cut(e.title, TITLE_LENGTH).label("title"),
+        _cut(e.description, EXCERPT_LENGTH).label("excerpt"),
+        e.created_by_id.label("author_id"),
+        e.created_at.label("submitted_at"),
+    ).where(is_(e.review_status, ReviewStatus.PROPOSED), e.removed_at.is_(None))
+
+
 def _review_update(decision: UpdateStatus) -> Decide:
     return lambda actor, item_id, comment: updates_service.review_update(
         actor, item_id, decision, comment
@@ -110,6 +128,12 @@ KINDS: dict[str, ReviewKind] = {
             _pending_updates,
             _review_update(UpdateStatus.APPROVED),
             _review_update(UpdateStatus.REJECTED),
+        ),
+        ReviewKind(
+            "evidence",
+            _pending_evidence,
+            evidence_review.decide(accept=True),
+            evidence_review.decide(accept=False),
         ),
     )
 }

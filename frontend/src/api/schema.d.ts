@@ -3243,7 +3243,7 @@ export interface components {
         };
         PendingItem: {
             /** @enum {string} */
-            readonly kind?: "task" | "update";
+            readonly kind?: "task" | "update" | "evidence";
             readonly id?: number;
             readonly company_id?: number;
             readonly company_name?: string;
@@ -3260,7 +3260,7 @@ export interface components {
         };
         ReviewItem: {
             /** @enum {string} */
-            kind: "task" | "update";
+            kind: "task" | "update" | "evidence";
             id: number;
         };
         BulkReview: {
@@ -3273,7 +3273,7 @@ export interface components {
         };
         ReviewResult: {
             /** @enum {string} */
-            readonly kind?: "task" | "update";
+            readonly kind?: "task" | "update" | "evidence";
             readonly id?: number;
             /** @enum {string} */
             readonly outcome?: "approved" | "rejected" | "error";
