@@ -42,9 +42,6 @@ class MilestoneStatus(Base):
 
     company = relationship("Company", back_populates="statuses")
     updated_by = relationship("User")
-    criterion_checks = relationship(
-        "CriterionCheck", order_by="CriterionCheck.id", viewonly=True, lazy="raise"
-    )
 
 
 class HistoryEventType(enum.StrEnum):

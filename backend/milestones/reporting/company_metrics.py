@@ -106,6 +106,7 @@ def _metrics_stmt() -> sa.Select[Any]:
         "e",
         Evidence,
         count().label("evidence"),
+        *status_extras.criterion_counts(),
         where=(Evidence.removed_at.is_(None), is_(Evidence.review_status, ReviewStatus.ACCEPTED)),
     )
     zero = int_const(0)
@@ -133,6 +134,7 @@ def _metrics_stmt() -> sa.Select[Any]:
             rejected.label("rejected_updates"),
             rate(approved, rejected).label("update_approval_rate"),
             rate(approvals, rejections).label("task_approval_rate"),
+            *(evidence.c[slot] for slot in status_extras.SLOTS),  # per criterion
         )
         .select_from(s)
         .outerjoin(tasks, tasks.c.milestone == s.milestone)
@@ -154,7 +156,8 @@ def _statuses_metrics_stmt(role: Role) -> sa.Select[Any]:
     its MilestoneMetrics columns, if the viewer may see the company (company_scope): the
     milestones screen in one statement."""
     base = _metrics_stmt()
-    columns = [c for c in base.selected_columns if c.name in FIELDS]
+    wanted = {*FIELDS, *status_extras.SLOTS}
+    columns = [c for c in base.selected_columns if c.name in wanted]
     stmt = (
         base.with_only_columns(MilestoneStatus, *columns)
         .where(_visible(role))

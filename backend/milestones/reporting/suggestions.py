@@ -45,11 +45,29 @@ RULES: tuple[Rule, ...] = (
 WATCHED: tuple[MetricKey, ...] = tuple(dict.fromkeys(r.metric for r in RULES))
 
 
+def latest_of(key: MetricKey, company_id: Any) -> sa.Select[Any]:
+    """The company's latest accepted evidence of this metric key (a one-row SELECT; pick
+    the columns with with_only_columns). Read off ix_evidence_company_metric."""
+    e = Evidence
+    return (
+        sa.select(e)
+        .where(
+            e.company_id == company_id,
+            is_(e.metric_key, key),
+            is_(e.evidence_type, EvidenceType.METRIC),
+            is_(e.review_status, ReviewStatus.ACCEPTED),
+            e.removed_at.is_(None),
+        )
+        .order_by(e.created_at.desc(), e.id.desc())
+        .limit(int_const(1))
+    )
+
+
 def latest_metrics(company_id: Any = None, ids: Any = None) -> Any:
-    """A subquery of the latest accepted value and time of every WATCHED metric: one row
-    for the company whose id is `company_id` (a bound parameter), or one row per company
-    (column company_id) restricted to `ids` (an expanding parameter, None: all).
-    Columns `<key>` and `<key>_at`."""
+    """A subquery of the latest accepted value and time of every WATCHED metric, one row
+    per company (column company_id) restricted to `ids` (an expanding parameter, None:
+    all) or to the company whose id is `company_id` (a bound parameter). Columns `<key>`
+    and `<key>_at`."""
     e = Evidence
     ranked = sa.select(
         e.company_id,

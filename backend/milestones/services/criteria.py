@@ -47,16 +47,13 @@ def criterion_key(milestone: str, criterion: str) -> catalogue.Criterion:
     return found
 
 
-def views(status: MilestoneStatus, evidence_counts: list[int]) -> list[dict[str, Any]]:
+def views(status: MilestoneStatus, counts: list[int], checks: list[dict[str, Any]]) -> list[Any]:
     """The status's criteria as the API shows them: the catalogue's, in order, with the
-    coach's checks (status.criterion_checks, loaded with it) and the evidence counts (one
-    per criterion, in catalogue order)."""
-    checks = {c.criterion: c for c in status.criterion_checks}
-    items = []
-    for i, criterion in enumerate(catalogue.get(status.milestone.value).criteria):
-        check = checks.get(criterion.key)
-        items.append(_view(criterion, check, evidence_counts[i] if evidence_counts else 0))
-    return items
+    coach's check and the accepted evidence count of each (status_extras.read())."""
+    return [
+        {"key": c.key, "text": c.text, **checks[i], "evidence_count": counts[i]}
+        for i, c in enumerate(catalogue.get(status.milestone.value).criteria)
+    ]
 
 
 def _view(

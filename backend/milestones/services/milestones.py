@@ -26,6 +26,7 @@ from milestones.models import (
 )
 from milestones.reporting import suggestions
 from milestones.reporting.company_metrics import statuses_with_metrics
+from milestones.reporting.status_extras import Extras
 from milestones.services import criteria as criteria_service
 from milestones.sql.session import end_read
 from milestones.timeutil import utcnow
@@ -86,12 +87,12 @@ def _view(
     status: MilestoneStatus,
     current: str | None,
     metrics: dict[str, Any] | None,
-    extras: tuple[list[int], dict[str, Any]],
+    extras: Extras,
 ) -> StatusView:
     key = status.milestone.value
     milestone = catalogue.get(key)
     state = "achieved" if status.achieved else ("current" if key == current else "upcoming")
-    evidence_counts, latest = extras
+    evidence_counts, checks, latest = extras
     suggestion = suggestions.suggest(key, latest) if state == "current" else None
     return StatusView(
         company_id=status.company_id,
@@ -106,7 +107,7 @@ def _view(
         updated_by=status.updated_by_id,
         updated_by_name=status.updated_by.name if status.updated_by else None,
         version=status.version,
-        criteria=criteria_service.views(status, evidence_counts),
+        criteria=criteria_service.views(status, evidence_counts, checks),
         metrics=metrics or {},
         suggested=suggestion is not None,
         suggestion=suggestion.sentence if suggestion else None,
