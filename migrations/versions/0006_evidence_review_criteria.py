@@ -1,7 +1,7 @@
 """members' proposed evidence (review status), metric keys, criterion checks
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-01 23:20:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-01 23:20:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
