@@ -109,7 +109,9 @@ test-slow: install
 security-report: install
 	$(BIN)/python scripts/security_report.py
 
+# The metrics benchmark drives the servers with wrk (Debian's package, installed when missing).
 bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python scripts/bench_metrics.py
 	$(BIN)/python scripts/bench_notifications.py
 

@@ -1,39 +1,48 @@
 #!/usr/bin/env python3
-"""Benchmark of the metric views against a trivial endpoint served by the same gunicorn.
+"""Benchmark of the API against a bare Flask app served by the same gunicorn settings.
 
 1. creates a fresh PostgreSQL database, migrates it and seeds bench data
-   (`milestones seed bench`: by default 1,000 companies x 100 tasks);
-2. starts gunicorn on 127.0.0.1 with the repository's gunicorn.conf.py;
-3. signs in as the bench admin (sees every company) and, for each endpoint in turn,
-   runs keep-alive HTTP clients in separate processes for a fixed time;
-4. prints requests/s, p50 and p99 per endpoint and the throughput ratios to the trivial
-   endpoints: GET /api/v1/ping (signed in: the same session and user loading as every
-   view, no work; the baseline of the targets) and GET /api/v1/healthz (public, one
-   `SELECT 1`), then drops the database.
+   (`milestones seed bench`: by default 1,000 companies x 100 tasks), timing the seed;
+2. starts two gunicorns on 127.0.0.1 with the repository's gunicorn.conf.py and the same
+   settings (`-w 2` by default): the app, and a bare Flask app (scripts/bench/bare_app.py:
+   one route returning a five-item JSON list; no database, session or extension);
+3. signs in as the bench admin (sees every company) and runs `wrk -t2 -c8` against each
+   endpoint in turn, in interleaved rounds (each round measures the bare app too, so a
+   burst of load elsewhere on the machine falls on every endpoint alike);
+4. prints req/s, p50 and p99 per endpoint, its throughput as a share of the bare app's,
+   and whether each target is met; then drops the database.
 
-Usage: .venv/bin/python scripts/bench_metrics.py [--companies 1000] [--tasks-per-company 100]
-       [--seconds 8] [--clients 4] [--rounds 4] [--workers N] [--threads N]
-       [--admin-url URL] [--keep]
-Only loopback is used; the run time is bounded by --seconds per endpoint.
+`--companies 1000 10000` runs the whole thing at each size and then compares every share
+with the first size's (target: within 10%).
+
+Usage: .venv/bin/python scripts/bench_metrics.py [--companies 1000 [10000 ...]]
+       [--tasks-per-company 100] [--seconds 8] [--rounds 4] [--workers 2]
+       [--threads N] [--admin-url URL] [--keep] [--database URL] [--only LABEL...]
+Needs `wrk` (Debian's package; `make bench` installs it). Only loopback is used; each
+endpoint runs for --seconds in all.
+
+To add an endpoint, add one `Endpoint` to `endpoints()`: a label, the paths (requests
+cycle through them), and its target (a share of the bare app's req/s, or a p50 ceiling).
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import multiprocessing
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -43,6 +52,68 @@ HOST = "127.0.0.1"
 DEFAULT_ADMIN_URL = os.environ.get(
     "BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+SEED_TARGET_SECONDS = 180.0
+SCALE_TOLERANCE = 0.10
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    label: str
+    paths: list[str]
+    share: float | None = None  # target: req/s >= share x the bare app's
+    p50_ms: float | None = None  # target: median latency <= p50_ms
+    signed_in: bool = True
+
+
+@dataclass(frozen=True)
+class Context:
+    company_ids: list[int]
+    companies: int
+
+
+def endpoints(ctx: Context) -> list[Endpoint]:
+    """Every endpoint measured, with its target. Other areas add theirs here."""
+    sample = random.Random(7).sample(ctx.company_ids, min(200, len(ctx.company_ids)))
+    pages = max(1, min(20, ctx.companies // 50))
+    return [
+        Endpoint("GET /healthz (public)", ["/api/v1/healthz"], share=0.60, signed_in=False),
+        Endpoint("GET /ping (signed in)", ["/api/v1/ping"], share=0.50),
+        Endpoint(
+            "GET /portfolio (page of 50)",
+            [f"/api/v1/portfolio?page_size=50&page={p}" for p in range(1, pages + 1)],
+            share=0.35,
+        ),
+        Endpoint(
+            "GET /companies/{id}/milestones",
+            [f"/api/v1/companies/{c}/milestones" for c in sample],
+            share=0.35,
+        ),
+        Endpoint(
+            "GET /companies/{id}/metrics",
+            [f"/api/v1/companies/{c}/metrics" for c in sample],
+            share=0.35,
+        ),
+        Endpoint("GET /analytics/milestones", ["/api/v1/analytics/milestones"], p50_ms=50.0),
+        Endpoint(
+            "GET /portfolio?attention (page of 50)",
+            [
+                f"/api/v1/portfolio?attention=true&sort=attention&page_size=50&page={p}"
+                for p in range(1, pages + 1)
+            ],
+            share=0.35,
+        ),
+        Endpoint(
+            "GET /reviews/pending (page of 50)",
+            [f"/api/v1/reviews/pending?page_size=50&page={p}" for p in range(1, pages + 1)],
+            share=0.35,
+        ),
+    ]
+
+
+BARE = Endpoint("bare Flask app (5-item JSON list)", ["/items"], signed_in=False)
+
+
+# --- database and servers ----------------------------------------------------------------
 
 
 def free_port() -> int:
@@ -67,263 +138,307 @@ def drop_database(admin_url: str, name: str) -> None:
     engine.dispose()
 
 
-def seed(database_url: str, companies: int, tasks: int) -> tuple[dict[str, str], list[int]]:
-    os.environ["DATABASE_URL"] = database_url
-    from flask_migrate import upgrade
-
-    from milestones import create_app
-    from milestones.seeds.bench import PASSWORD, seed_bench
-
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
-    with app.app_context():
-        upgrade()
-        result = seed_bench(companies, tasks)
-        from milestones.extensions import db
-
-        db.engine.dispose()
-    print(
-        f"seeded {result.companies} companies, {result.tasks} tasks in {result.seconds:.1f} s",
-        flush=True,
+def seed(database_url: str, companies: int, tasks: int) -> tuple[str, list[int], float]:
+    """Migrate and seed in a child process (the parent keeps no app or connection)."""
+    code = (
+        "import json, sys\n"
+        "from flask_migrate import upgrade\n"
+        "from milestones import create_app\n"
+        "from milestones.seeds.bench import seed_bench\n"
+        "app = create_app({'SQLALCHEMY_DATABASE_URI': sys.argv[1]})\n"
+        "with app.app_context():\n"
+        "    upgrade()\n"
+        "    r = seed_bench(int(sys.argv[2]), int(sys.argv[3]))\n"
+        "print(json.dumps({'admin': r.logins['admin'], 'ids': r.company_ids,"
+        " 'seconds': r.seconds}))\n"
     )
-    return {"email": result.logins["admin"], "password": PASSWORD}, result.company_ids
+    env = {**os.environ, "DATABASE_URL": database_url}
+    out = subprocess.run(
+        [sys.executable, "-c", code, database_url, str(companies), str(tasks)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    return result["admin"], result["ids"], float(result["seconds"])
 
 
-def start_server(
-    database_url: str, port: int, workers: int | None, threads: int | None
+def start_gunicorn(
+    app: str, port: int, env: dict[str, str], workers: int, threads: int | None, log: str
 ) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "bench-secret-" + uuid.uuid4().hex,
-        "APP_ENV": "development",
-        "GUNICORN_BIND": f"{HOST}:{port}",  # loopback only, whatever the config file says
-    }
-    cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
-        "--bind",
-        f"{HOST}:{port}",
-        "--log-level",
-        "warning",
-    ]
-    # gunicorn.conf.py (read from the repository root) gives the production defaults.
-    if workers:
-        cmd += ["--workers", str(workers)]
+    cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--bind", f"{HOST}:{port}"]
+    cmd += ["--workers", str(workers), "--log-level", "warning"]
     if threads:
         cmd += ["--threads", str(threads)]
-    cmd.append("milestones:create_app()")
-    # The access log (one JSON line per request) goes to a file, not the terminal.
-    log = (ROOT / "instance" / "bench-gunicorn.log").open("wb")
+    cmd += ["--pythonpath", str(ROOT / "scripts" / "bench"), app]
+    # gunicorn.conf.py (read from the repository root) gives every other setting; the
+    # access log (one JSON line per request, both servers alike) goes to a file.
+    out = (ROOT / "instance" / log).open("wb")
+    full_env = {**os.environ, **env, "GUNICORN_BIND": f"{HOST}:{port}"}
     return subprocess.Popen(
-        cmd, env=env, cwd=ROOT, start_new_session=True, stdout=log, stderr=subprocess.STDOUT
+        cmd, env=full_env, cwd=ROOT, start_new_session=True, stdout=out, stderr=subprocess.STDOUT
     )
 
 
-def request(
-    conn: http.client.HTTPConnection,
-    method: str,
-    path: str,
-    headers: dict[str, str],
-    body: Any = None,
-) -> tuple[int, bytes, http.client.HTTPResponse]:
-    data = None if body is None else json.dumps(body).encode()
-    if data is not None:
-        headers = {**headers, "Content-Type": "application/json"}
-    conn.request(method, path, body=data, headers=headers)
-    response = conn.getresponse()
-    return response.status, response.read(), response
+def stop(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
 
 
-def wait_ready(port: int, deadline: float) -> None:
+def wait_ready(port: int, path: str, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            status, _, _ = request(conn, "GET", "/api/v1/healthz", {})
-            conn.close()
-            if status == 200:
-                return
+            with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=2) as response:
+                if response.status == 200:
+                    return
         except OSError:
             pass
         time.sleep(0.3)
-    raise SystemExit("gunicorn did not become ready in time")
+    raise SystemExit(f"gunicorn on port {port} did not become ready in time")
 
 
 def sign_in(port: int, email: str, password: str) -> str:
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-    status, body, response = request(
-        conn, "POST", "/api/v1/auth/login", {}, {"email": email, "password": password}
+    body = json.dumps({"email": email, "password": password}).encode()
+    req = urllib.request.Request(
+        f"http://{HOST}:{port}/api/v1/auth/login",
+        data=body,
+        headers={"Content-Type": "application/json"},
     )
-    conn.close()
-    if status != 200:
-        raise SystemExit(f"login failed: {status} {body[:200]!r}")
-    cookies = [v.split(";", 1)[0] for k, v in response.getheaders() if k.lower() == "set-cookie"]
-    return "; ".join(cookies)
+    with urllib.request.urlopen(req, timeout=10) as response:
+        cookies = response.headers.get_all("Set-Cookie") or []
+    return "; ".join(c.split(";", 1)[0] for c in cookies)
 
 
-def client(args: tuple[int, str, list[str], float, int]) -> tuple[list[float], int]:
-    """One client process: keep-alive GETs over `paths` (round robin) until `until`."""
-    port, cookie, paths, until, seed_value = args
-    rng = random.Random(seed_value)
-    headers = {"Cookie": cookie, "Connection": "keep-alive"}
-    latencies: list[float] = []
-    errors = 0
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
-    i = rng.randrange(len(paths))
-    while time.monotonic() < until:
-        path = paths[i % len(paths)]
-        i += 1
-        started = time.perf_counter()
-        try:
-            status, _, response = request(conn, "GET", path, headers)
-            if response.will_close:
-                conn.close()
-        except (OSError, http.client.HTTPException):
-            conn.close()
-            conn = http.client.HTTPConnection(HOST, port, timeout=30)
-            errors += 1
-            continue
-        latencies.append(time.perf_counter() - started)
-        if status != 200:
-            errors += 1
-    conn.close()
-    return latencies, errors
+# --- wrk ---------------------------------------------------------------------------------
+
+WRK_SCRIPT = """
+local paths = %(paths)s
+local i = math.random(#paths)
+%(cookie)s
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH {"requests": %%d, "duration_us": %%d, "non2xx": %%d, "errors": %%d,' ..
+    ' "p50_us": %%d, "p99_us": %%d}\\n',
+    summary.requests, summary.duration, e.status, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
 
 
-def measure(
-    pool: Any, port: int, cookie: str, paths: list[str], seconds: float, clients: int
-) -> tuple[list[float], int, float]:
-    started = time.monotonic()
-    results = pool.map(
-        client, [(port, cookie, paths, started + seconds, n) for n in range(clients)]
-    )
-    elapsed = time.monotonic() - started
-    return [x for lat, _ in results for x in lat], sum(e for _, e in results), elapsed
+@dataclass
+class Sample:
+    requests: int = 0
+    seconds: float = 0.0
+    bad: int = 0
+    p50s: list[float] | None = None
+    p99s: list[float] | None = None
+
+    def add(self, run: dict[str, int]) -> None:
+        self.requests += run["requests"]
+        self.seconds += run["duration_us"] / 1e6
+        self.bad += run["non2xx"] + run["errors"]
+        self.p50s = (self.p50s or []) + [run["p50_us"] / 1000]
+        self.p99s = (self.p99s or []) + [run["p99_us"] / 1000]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def p50(self) -> float:  # the median of the rounds' medians
+        return statistics.median(self.p50s or [0.0])
+
+    @property
+    def p99(self) -> float:
+        return max(self.p99s or [0.0])
 
 
-def summarise(latencies: list[float], errors: int, elapsed: float) -> dict[str, float]:
-    if not latencies:
-        raise SystemExit("no successful request")
-    latencies = sorted(latencies)
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50": statistics.median(latencies) * 1000,
-        "p99": p99 * 1000,
-        "errors": errors,
-        "count": len(latencies),
+def wrk(port: int, endpoint: Endpoint, cookie: str, seconds: float, workdir: Path) -> dict:
+    lua = WRK_SCRIPT % {
+        "paths": "{" + ", ".join(json.dumps(p) for p in endpoint.paths) + "}",
+        "cookie": f"wrk.headers['Cookie'] = {json.dumps(cookie)}" if endpoint.signed_in else "",
     }
+    script = workdir / "bench.lua"
+    script.write_text(lua)
+    cmd = ["wrk", "-t2", "-c8", f"-d{max(1, round(seconds))}s", "-s", str(script)]
+    out = subprocess.run(
+        [*cmd, f"http://{HOST}:{port}"], check=True, capture_output=True, text=True
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("BENCH "))
+    return dict(json.loads(line[6:]))
+
+
+# --- one run -------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    companies: int
+    tasks: int
+    seed_seconds: float
+    bare: Sample
+    results: dict[str, tuple[Endpoint, Sample]]
+
+    def share(self, label: str) -> float:
+        return self.results[label][1].rps / self.bare.rps
+
+
+def existing(database_url: str) -> tuple[str, list[int], float]:
+    """A database seeded before (`--keep`): its bench admin and companies."""
+    engine = sa.create_engine(database_url)
+    with engine.connect() as conn:
+        admin = conn.scalar(sa.text("SELECT email FROM users WHERE role = 'admin' ORDER BY id"))
+        ids = list(conn.scalars(sa.text("SELECT id FROM companies ORDER BY id")))
+    engine.dispose()
+    return str(admin), ids, 0.0
+
+
+def run_size(args: argparse.Namespace, companies: int, workdir: Path) -> Run:
+    if args.database:
+        name, database_url = "", args.database
+    else:
+        name, database_url = create_database(args.admin_url)
+    servers: list[subprocess.Popen[bytes]] = []
+    try:
+        if args.database:
+            admin, company_ids, seed_seconds = existing(database_url)
+            companies = len(company_ids)
+        else:
+            print(f"seeding {companies} companies x {args.tasks_per_company} tasks...", flush=True)
+            admin, company_ids, seed_seconds = seed(database_url, companies, args.tasks_per_company)
+            print(f"seeded in {seed_seconds:.1f} s", flush=True)
+        app_port, bare_port = free_port(), free_port()
+        env = {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench-secret-" + uuid.uuid4().hex,
+            "APP_ENV": "development",
+        }
+        workers, threads = args.workers, args.threads
+        servers.append(
+            start_gunicorn("milestones:create_app()", app_port, env, workers, threads, "bench.log")
+        )
+        servers.append(start_gunicorn("bare_app:app", bare_port, {}, workers, threads, "bare.log"))
+        wait_ready(app_port, "/api/v1/healthz", time.monotonic() + 60)
+        wait_ready(bare_port, "/items", time.monotonic() + 60)
+        from milestones.seeds.bench import PASSWORD
+
+        cookie = sign_in(app_port, admin, PASSWORD)
+        measured = endpoints(Context(company_ids=company_ids, companies=companies))
+        measured = [e for e in measured if not args.only or any(o in e.label for o in args.only)]
+        bare = Sample()
+        samples = {e.label: Sample() for e in measured}
+        per_round = args.seconds / args.rounds
+        for e in [BARE, *measured]:  # warm-up: plans, prepared statements, caches
+            wrk(bare_port if e is BARE else app_port, e, cookie, 1, workdir)
+        for _ in range(args.rounds):
+            bare.add(wrk(bare_port, BARE, "", per_round, workdir))
+            for e in measured:
+                samples[e.label].add(wrk(app_port, e, cookie, per_round, workdir))
+        results = {e.label: (e, samples[e.label]) for e in measured}
+        return Run(companies, args.tasks_per_company, seed_seconds, bare, results)
+    finally:
+        for server in servers:
+            stop(server)
+        if args.keep and name:
+            print(f"kept database {name}: {database_url}")
+        elif name:
+            drop_database(args.admin_url, name)
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def verdict(endpoint: Endpoint, sample: Sample, share: float) -> tuple[str, bool]:
+    if endpoint.share is not None:
+        return f"share >= {endpoint.share:.2f}", share >= endpoint.share
+    if endpoint.p50_ms is not None:
+        return f"p50 <= {endpoint.p50_ms:.0f} ms", sample.p50 <= endpoint.p50_ms
+    return "-", True
+
+
+def report(run: Run, args: argparse.Namespace) -> bool:
+    print()
+    print(
+        f"{run.companies} companies x {run.tasks} tasks (seeded in {run.seed_seconds:.1f} s); "
+        f"gunicorn -w {args.workers} (threads: {args.threads or 'gunicorn.conf.py'}); "
+        f"wrk -t2 -c8, {args.seconds:.0f} s per endpoint in {args.rounds} rounds; "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    )
+    header = f"{'endpoint':36} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>8} {'share':>6} {'bad':>5}"
+    print(f"{header}  target")
+    b = run.bare
+    print(f"{BARE.label:36} {b.rps:8.0f} {b.p50:7.2f} {b.p99:8.2f} {1:6.2f} {b.bad:5d}")
+    ok = True
+    for label, (endpoint, s) in run.results.items():
+        share = run.share(label)
+        target, met = verdict(endpoint, s, share)
+        ok &= met and s.bad == 0
+        status = "met" if met else "NOT met"
+        if s.bad:
+            status += f" ({s.bad} non-2xx or failed responses)"
+        print(
+            f"{label:36} {s.rps:8.0f} {s.p50:7.2f} {s.p99:8.2f} {share:6.2f} {s.bad:5d}"
+            f"  {target}: {status}"
+        )
+    if run.seed_seconds:
+        seeded = run.seed_seconds <= SEED_TARGET_SECONDS
+        ok &= seeded
+        print(f"seed <= {SEED_TARGET_SECONDS:.0f} s: {'met' if seeded else 'NOT met'}")
+    return ok
+
+
+def compare(first: Run, other: Run) -> bool:
+    print()
+    print(f"shares at {other.companies} companies against {first.companies}:")
+    ok = True
+    for label, (endpoint, _) in other.results.items():
+        if endpoint.share is None or label not in first.results:
+            continue
+        a, b = first.share(label), other.share(label)
+        held = b >= a * (1 - SCALE_TOLERANCE)
+        ok &= held
+        print(f"  {label:36} {a:5.2f} -> {b:5.2f}  within 10%: {'met' if held else 'NOT met'}")
+    return ok
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--companies", type=int, default=1000)
+    parser.add_argument("--companies", type=int, nargs="+", default=[1000])
     parser.add_argument("--tasks-per-company", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=8.0, help="measured time per endpoint")
-    parser.add_argument("--clients", type=int, default=4, help="concurrent client processes")
     parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
-    parser.add_argument(
-        "--workers", type=int, default=None, help="default: gunicorn.conf.py (2 x CPUs + 1)"
-    )
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py")
     parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL)
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
+    parser.add_argument("--database", help="reuse a database seeded before (with --keep)")
+    parser.add_argument("--only", nargs="+", help="only the endpoints whose label has one")
     args = parser.parse_args()
-
-    name, database_url = create_database(args.admin_url)
-    server: subprocess.Popen[bytes] | None = None
-    try:
-        login, company_ids = seed(database_url, args.companies, args.tasks_per_company)
-        port = free_port()
-        server = start_server(database_url, port, args.workers, args.threads)
-        wait_ready(port, time.monotonic() + 60)
-        cookie = sign_in(port, login["email"], login["password"])
-
-        rng = random.Random(7)
-        sample = rng.sample(company_ids, min(200, len(company_ids)))
-        pages = max(1, min(20, args.companies // 50))
-        endpoints = [
-            ("trivial GET /ping (signed in)", ["/api/v1/ping"]),
-            ("trivial GET /healthz (public)", ["/api/v1/healthz"]),
-            (
-                "GET /portfolio (page of 50)",
-                [f"/api/v1/portfolio?page_size=50&page={p}" for p in range(1, pages + 1)],
-            ),
-            (
-                "GET /companies/{id}/milestones",
-                [f"/api/v1/companies/{c}/milestones" for c in sample],
-            ),
-            ("GET /companies/{id}/metrics", [f"/api/v1/companies/{c}/metrics" for c in sample]),
-            ("GET /analytics/milestones", ["/api/v1/analytics/milestones"]),
-            (
-                "GET /portfolio?attention=true&sort=attention (page of 50)",
-                [
-                    f"/api/v1/portfolio?attention=true&sort=attention&page_size=50&page={p}"
-                    for p in range(1, pages + 1)
-                ],
-            ),
-            (
-                "GET /reviews/pending (page of 50)",
-                [f"/api/v1/reviews/pending?page_size=50&page={p}" for p in range(1, pages + 1)],
-            ),
-        ]
-        # Rounds interleave the endpoints, so a burst of load elsewhere on the machine
-        # does not fall on one endpoint only.
-        per_round = args.seconds / args.rounds
-        collected: dict[str, tuple[list[float], int, float]] = {
-            label: ([], 0, 0.0) for label, _ in endpoints
-        }
-        ctx = multiprocessing.get_context("spawn")
-        with ctx.Pool(args.clients) as pool:
-            for _label, paths in endpoints:  # warm-up: plans, prepared statements, caches
-                measure(pool, port, cookie, paths, 1.0, args.clients)
-            for _ in range(args.rounds):
-                for label, paths in endpoints:
-                    lat, err, took = measure(pool, port, cookie, paths, per_round, args.clients)
-                    old = collected[label]
-                    collected[label] = (old[0] + lat, old[1] + err, old[2] + took)
-        results = {label: summarise(*collected[label]) for label, _ in endpoints}
-        base = results[endpoints[0][0]]["rps"]
-        public = results[endpoints[1][0]]["rps"]
-        print()
-        print(
-            f"{args.companies} companies x {args.tasks_per_company} tasks; gunicorn "
-            f"{args.workers or 'default'} workers x {args.threads or 'default'} threads; "
-            f"{args.clients} client processes; "
-            f"{args.seconds:.0f} s per endpoint; {os.cpu_count()} CPUs"
-        )
-        print(
-            f"{'endpoint':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-            f"{'/ping':>7} {'/healthz':>9} {'errors':>7}"
-        )
-        for label, r in results.items():
-            print(
-                f"{label:34} {r['rps']:9.1f} {r['p50']:8.2f} {r['p99']:8.2f} "
-                f"{r['rps'] / base:7.2f} {r['rps'] / public:9.2f} {int(r['errors']):7d}"
-            )
-        print("(/ping, /healthz: throughput as a ratio of that trivial endpoint's)")
-        print()
-        views = [label for label, _ in endpoints[2:5]]
-        ok_views = all(results[v]["rps"] / base >= 0.5 for v in views)
-        analytics_p50 = results[endpoints[5][0]]["p50"]
-        print(
-            f"target: portfolio and company views >= 0.50 of /ping throughput: "
-            f"{'met' if ok_views else 'NOT met'}"
-        )
-        print(
-            f"target: analytics p50 < 100 ms: {analytics_p50:.1f} ms, "
-            f"{'met' if analytics_p50 < 100 else 'NOT met'}"
-        )
-        return 0
-    finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-        if not args.keep:
-            drop_database(args.admin_url, name)
-        else:
-            print(f"kept database {name}: {database_url}")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk (or run `make bench`)")
+    (ROOT / "instance").mkdir(exist_ok=True)
+    runs: list[Run] = []
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for companies in args.companies:
+            runs.append(run_size(args, companies, Path(tmp)))
+            ok &= report(runs[-1], args)
+    for other in runs[1:]:
+        ok &= compare(runs[0], other)
+    print()
+    print("all targets met" if ok else "some targets NOT met")
+    print("(figures from a shared machine are noisy: rerun before drawing conclusions)")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
