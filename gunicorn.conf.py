@@ -7,6 +7,7 @@ Every knob comes from the environment so the same image runs anywhere:
   GUNICORN_TIMEOUT       seconds before a silent worker is restarted (default 60)
   GUNICORN_LOG_LEVEL     gunicorn's own log level (default info)
   GUNICORN_PRELOAD       load the app before forking workers (default true)
+  GUNICORN_MAX_REQUESTS  requests before a worker is replaced (default 100000; 0: never)
   FORWARDED_ALLOW_IPS    proxies whose X-Forwarded-Proto gunicorn believes (default
                          loopback; "*" in docker-compose, where only nginx reaches the API)
 Access and error lines are JSON objects, one per line, on stdout/stderr; access lines carry
@@ -40,9 +41,11 @@ timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
 # Longer than nginx's idle upstream keepalive, so nginx never reuses a closed connection.
 keepalive = 75
-# Workers are recycled now and then (with jitter so they do not all restart at once).
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are recycled now and then (with jitter so they do not all restart at once), but
+# rarely: a new worker opens new database connections and prepares its statements again,
+# which at 2,000 requests (a second or two under load) cost a fair share of the throughput.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 100_000)
+max_requests_jitter = max_requests // 10
 # The app is loaded once in the master, then workers fork from it: they start at once and
 # share memory. Safe because create_app() opens no connection (database engines and the S3
 # client connect lazily, in each worker). GUNICORN_PRELOAD=false loads it in each worker.

@@ -9,13 +9,14 @@ from typing import Any
 from flask import Flask
 
 from milestones.config import load_config
+from milestones.framework import MilestonesFlask
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     instance = os.environ.get("INSTANCE_PATH") or str(ROOT / "instance")
-    app = Flask(__name__, instance_path=instance, static_folder=None)
+    app = MilestonesFlask(__name__, instance_path=instance, static_folder=None)
     app.config.update(load_config(app.instance_path, overrides))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -34,7 +35,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     from milestones import api as api_package
     from milestones.auth import session as auth_session
+    from milestones.sql import connections
 
+    connections.init_app(app)  # no BEGIN, ROLLBACK or ping around a read
     auth_session.init_app(app)
     api_package.register(api)
 

@@ -39,7 +39,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SECRET_KEY": env("SECRET_KEY") or DEV_SECRET,
         "SQLALCHEMY_DATABASE_URI": env("DATABASE_URL")
         or f"sqlite:///{instance / 'milestones.sqlite3'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No liveness ping at checkout (a round trip per request): a dead connection
+        # fails its first statement, answers 503, and the pool is renewed (connections.py).
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "STORAGE_BACKEND": env("STORAGE_BACKEND", "local"),
         "STORAGE_LOCAL_PATH": env("STORAGE_LOCAL_PATH") or str(instance / "uploads"),
         "S3_BUCKET": env("S3_BUCKET", "milestones"),

@@ -11,7 +11,8 @@ Checks:
   the PostgreSQL cluster is stopped for a few seconds then started again
   (`pg_ctlcluster --skip-systemctl-redirect <version> main stop|start`), during load.
   Expected: 503 JSON (never 500) while it is down, healthz 503; the same gunicorn answers
-  200 again within 20 s of the start (pool_pre_ping); acknowledged writes are stored.
+  200 again within 20 s of the start (the pool is renewed after the first failure);
+  acknowledged writes are stored.
 - smtp-down: 6 coaches toggle at once while the SMTP server is down: every toggle 200, the
   worker keeps the messages pending with attempts and error; the SMTP server (aiosmtpd)
   comes up: every message is delivered exactly once.

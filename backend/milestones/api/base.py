@@ -130,16 +130,20 @@ def handle_domain_error(error: DomainError) -> ResponseReturnValue:
 
 
 def release_session(_error: BaseException | None) -> None:
-    """End the request's transaction; if its connection died meanwhile (database restarted,
-    connection terminated), drop the connection instead of letting the failed ROLLBACK in
-    Flask-SQLAlchemy's teardown turn an already answered request into a 500."""
+    """End the request's session (closing it rolls back what is open); if its connection
+    died meanwhile (database restarted, connection terminated), drop the connection instead
+    of letting the failed ROLLBACK in Flask-SQLAlchemy's teardown turn an already answered
+    request into a 500. A request that never used the database costs nothing here."""
     from milestones.extensions import db
 
+    if not db.session.registry.has():
+        return
     try:
-        db.session.rollback()
+        db.session.remove()
     except DBAPIError:
         log.warning("database connection lost at the end of a request; discarded")
         db.session().invalidate()
+        db.session.remove()
 
 
 def handle_too_deep(error: RecursionError) -> ResponseReturnValue:

@@ -11,9 +11,6 @@ def dialect_name() -> str:
 
 
 def end_read() -> None:
-    """End a read-only request's transaction with COMMIT instead of the teardown's
-    ROLLBACK. psycopg forgets its prepared statements at every ROLLBACK, so without this
-    PostgreSQL would parse and plan the large metric statements again on every request;
-    after a COMMIT the pooled connection keeps them prepared. Call it last: the commit
-    expires the session's objects."""
-    db.session.commit()
+    """Where a read-only request's work ends. Nothing to do any more: reads run without
+    a transaction (sql/connections.py), so no ROLLBACK makes psycopg forget its prepared
+    statements, and the teardown's rollback costs no round trip."""

@@ -1,0 +1,73 @@
+"""Database round trips: a request pays for its statements and no more.
+
+On PostgreSQL a read request used to cost four round trips around its one query: the
+pool's liveness ping at checkout, psycopg's implicit BEGIN, the query, and the ROLLBACK
+that ended the transaction (which also made psycopg forget its prepared statements, so
+the large metric statements were parsed and planned again). Now:
+
+- no liveness ping: a connection that died (database restarted, backend terminated)
+  fails its first statement, the request answers 503 (api/base.py) and SQLAlchemy
+  renews the pool, so the next request reconnects;
+- the app's connections run in driver autocommit, and a transaction is opened (BEGIN)
+  just before the first statement that is not a plain SELECT: a write, a row lock
+  (FOR UPDATE), a savepoint, a transaction-scoped advisory lock, or a server-side
+  cursor. From there on everything until the commit or rollback is one transaction,
+  as before. Reads before it run without one: under READ COMMITTED each statement
+  takes its own snapshot inside a transaction too, so they see the same data;
+- so a read request sends its queries only: COMMIT and ROLLBACK are skipped by psycopg
+  when no transaction is open (the session's rollback at teardown and the pool's reset
+  on return cost nothing), and prepared statements stay across requests.
+
+A connection given an explicit isolation level (`execution_options(isolation_level=...)`)
+keeps the driver's ordinary behaviour for that use.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy import event
+
+from milestones.extensions import db
+
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the server
+_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_LOCKING = re.compile(r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|_xact_lock", re.I)
+
+
+def is_plain_read(statement: str) -> bool:
+    """A SELECT that takes no row lock and no transaction-scoped advisory lock."""
+    return bool(_READ.match(statement)) and not _LOCKING.search(statement)
+
+
+def _autocommit_on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    if not dbapi_connection.autocommit and dbapi_connection.info.transaction_status == _IDLE:
+        dbapi_connection.autocommit = True
+
+
+def _begin_before_first_write(
+    conn: sa.Connection, cursor: Any, statement: str, *_args: Any
+) -> None:
+    raw = cursor.connection
+    if not raw.autocommit or raw.info.transaction_status != _IDLE:
+        return  # an ordinary transaction, or one already opened here
+    if not conn.in_transaction() or "isolation_level" in conn.get_execution_options():
+        return  # the caller asked for autocommit (VACUUM, CREATE DATABASE...)
+    if getattr(cursor, "name", None) or not is_plain_read(statement):
+        raw.execute("BEGIN")  # a named (server-side) cursor needs a transaction too
+
+
+def install(engine: sa.Engine) -> None:
+    if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
+        return
+    event.listen(engine, "checkout", _autocommit_on_checkout)
+    event.listen(engine, "before_cursor_execute", _begin_before_first_write)
+
+
+def init_app(app: Flask) -> None:
+    with app.app_context():
+        for engine in db.engines.values():
+            install(engine)

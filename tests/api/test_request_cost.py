@@ -1,0 +1,151 @@
+"""What a request pays around its work (sql/connections.py, sql/driver.py, framework.py):
+reads without BEGIN/ROLLBACK, writes still one transaction, a lost connection a 503 and
+then recovered, the session's user read at every request, JSON as before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import jsonify
+from sqlalchemy import event
+
+from milestones.extensions import db
+from milestones.models import Company
+from milestones.sql.connections import is_plain_read
+
+postgres = pytest.mark.postgres
+
+
+@contextmanager
+def statements() -> Iterator[list[tuple[str, int]]]:
+    """(statement, server transaction status when it was sent), for every statement."""
+    seen: list[tuple[str, int]] = []
+
+    def record(_conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        status = getattr(cursor.connection, "info", None)
+        seen.append((statement, int(status.transaction_status) if status else -1))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def terminate_app_connections() -> None:
+    """Kill every server process of the test database (as a restart would), from a
+    connection outside the app's pool."""
+    engine = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        conn.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+        conn.commit()
+    engine.dispose()
+
+
+def test_plain_reads_are_told_from_writes_and_locks():
+    assert is_plain_read("SELECT users.id FROM users WHERE users.id = %(id)s")
+    assert is_plain_read("\n  select 1")
+    assert not is_plain_read("SELECT * FROM companies FOR UPDATE")
+    assert not is_plain_read("SELECT * FROM s FOR NO KEY UPDATE OF s SKIP LOCKED")
+    assert not is_plain_read("SELECT pg_advisory_xact_lock(1)")
+    assert not is_plain_read("INSERT INTO companies (name) VALUES ('x')")
+    assert not is_plain_read("WITH x AS (UPDATE t SET a = 1 RETURNING a) SELECT * FROM x")
+    assert not is_plain_read("SAVEPOINT sa_savepoint_1")
+
+
+@postgres
+def test_a_signed_in_read_sends_no_begin_and_a_write_is_one_transaction(factory, client_for):
+    coach = factory.coach()
+    company = factory.company(coaches=[coach])
+    client = client_for(coach)
+    with statements() as seen:
+        assert client.get(f"/companies/{company.id}/milestones").status_code == 200
+    assert seen, "the read ran no statement"
+    assert all(status == 0 for _, status in seen), seen  # 0: IDLE, outside any transaction
+    with statements() as seen:
+        response = client.post(f"/companies/{company.id}/tasks", json={"title": "Call 5 leads"})
+    assert response.status_code == 201, response.get_json()
+    writes = [(s, status) for s, status in seen if not is_plain_read(s)]
+    assert writes and all(status == 2 for _, status in writes), writes  # 2: INTRANS
+
+
+@postgres
+def test_writes_before_a_failure_are_rolled_back(app):
+    db.session.add(Company(name="Kept", description=""))
+    db.session.commit()
+    db.session.add(Company(name="Undone", description=""))
+    db.session.flush()
+    db.session.rollback()
+    names = db.session.scalars(sa.select(Company.name)).all()
+    assert names == ["Kept"]
+
+
+@postgres
+def test_a_lost_connection_answers_503_once_then_the_pool_recovers(factory, client_for, anon):
+    user = factory.member()
+    client = client_for(user)
+    assert anon.get("/healthz").status_code == 200
+    assert client.get("/ping").status_code == 200
+    terminate_app_connections()
+    # The health check retries once on a new connection: the database is up again.
+    assert anon.get("/healthz").get_json() == {"status": "ok", "checks": {"database": "ok"}}
+    terminate_app_connections()
+    lost = client.get("/ping")
+    assert lost.status_code == 503, lost.get_json()
+    assert lost.get_json()["code"] == "database_unavailable"
+    again = client.get("/ping")
+    assert again.status_code == 200
+    assert again.get_json() == {"pong": True, "user_id": user.id}
+    db.session.remove()
+    db.engine.dispose()  # the test's own session held a killed connection too
+
+
+def test_the_user_is_read_at_every_request(factory, client_for):
+    admin, member = factory.admin(), factory.member()
+    client = client_for(member)
+    me = client.get("/auth/me").get_json()
+    assert (me["id"], me["role"], me["email"]) == (member.id, "member", member.email)
+    # Changed by another request: seen by the very next one, never from a cache.
+    assert client_for(admin).patch(f"/users/{member.id}", json={"name": "New Name"}).status_code
+    assert client.get("/auth/me").get_json()["name"] == "New Name"
+    client_for(admin).patch(f"/users/{member.id}", json={"active": False})
+    assert client.get("/ping").status_code == 401
+
+
+def test_json_is_written_as_before(app):
+    with app.test_request_context():
+        response = jsonify(
+            {"b": 1, "a": datetime(2026, 3, 1, 12, 0, tzinfo=UTC), 3: "x", "é": [1.5, None]}
+        )
+    assert response.mimetype == "application/json"
+    assert response.get_json() == {
+        "a": "Sun, 01 Mar 2026 12:00:00 GMT",
+        "b": 1,
+        "3": "x",
+        "é": [1.5, None],
+    }
+    text = response.get_data(as_text=True)
+    assert text.index('"3"') < text.index('"a"') < text.index('"b"')  # keys sorted
+
+
+def test_hooks_are_checked_for_coroutines_once(app):
+    class View:
+        def get(self) -> str:
+            return "ok"
+
+    first, second = View().get, View().get  # a new bound method at every request
+    assert app.ensure_sync(first) is first
+    known = len(app._sync)  # type: ignore[attr-defined]
+    assert app.ensure_sync(second) is second
+    assert len(app._sync) == known  # type: ignore[attr-defined]
+    assert View.get in app._sync  # type: ignore[attr-defined]
