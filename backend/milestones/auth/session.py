@@ -113,6 +113,9 @@ def _unauthorized() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from milestones.auth import hint
+
+    hint.init_app(app)
     login_manager.init_app(app)
     login_manager.session_protection = None  # the session cookie is renewed at login instead
     app.before_request(_gate)

@@ -6,7 +6,17 @@ import type { Me } from "@/lib/types";
 
 export const meKey = ["auth", "me"] as const;
 
+/** Set by the API while a session exists (readable, unlike the HttpOnly session cookie). */
+export function hasSessionHint(): boolean {
+  return typeof document !== "undefined" && /(?:^|;\s*)mt_signed_in=/.test(document.cookie);
+}
+
 export async function fetchMe(): Promise<Me | null> {
+  // Nobody signed in: no GET /auth/me, whose 401 browsers log as a console error.
+  if (!hasSessionHint()) {
+    setCsrfToken(null);
+    return null;
+  }
   try {
     const me = await unwrap(api.GET("/api/v1/auth/me"));
     setCsrfToken(me.csrf_token);
