@@ -60,6 +60,14 @@ def _begin_before_first_write(
         raw.execute("BEGIN")  # a named (server-side) cursor needs a transaction too
 
 
+def begin_now(connection: sa.Connection) -> None:
+    """Open the transaction at once, before work on the driver's own connection that
+    SQLAlchemy does not see (COPY): it then commits or rolls back with the rest."""
+    raw: Any = connection.connection.driver_connection
+    if getattr(raw, "autocommit", False) and raw.info.transaction_status == _IDLE:
+        raw.execute("BEGIN")
+
+
 def install(engine: sa.Engine) -> None:
     if engine.dialect.name != "postgresql" or engine.dialect.driver != "psycopg":
         return
