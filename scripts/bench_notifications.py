@@ -1,7 +1,12 @@
-"""Benchmark: toggle latency with 0 and 500 stakeholders, and worker throughput.
+"""Benchmark: toggle latency with 0 and 500 stakeholders (and with 5 webhooks), and
+worker throughput.
 
     .venv/bin/python scripts/bench_notifications.py [--rounds 15] [--stakeholders 500]
-        [--deliver 3000] [--workers 1]
+        [--webhooks 5] [--deliver 3000] [--workers 1]
+
+Webhooks are programme-wide, so the series are interleaved per round: the quiet company
+and the crowded one with the webhooks inactive, then the crowded one with them active
+(switching them is not timed; an inactive webhook gets no delivery, as none at all).
 
 Uses a fresh database: PostgreSQL when TEST_DATABASE_URL (an admin URL such as
 postgresql+psycopg://postgres@127.0.0.1:5432/postgres) is set, else a temporary SQLite
@@ -33,6 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15, help="achieve+revert pairs per company")
     parser.add_argument("--stakeholders", type=int, default=500)
+    parser.add_argument("--webhooks", type=int, default=5, help="active webhooks, third series")
     parser.add_argument("--deliver", type=int, default=3000, help="messages the worker sends")
     parser.add_argument("--workers", type=int, default=1, help="parallel workers (PostgreSQL)")
     args = parser.parse_args()
@@ -69,21 +75,34 @@ def main() -> None:
             )
             assert response.status_code == 201, response.get_json()
 
-        timings: dict[int, list[float]] = {quiet: [], crowded: []}
+        with app.app_context():
+            _add_webhooks(args.webhooks)
+        series: list[tuple[int, bool]] = [(quiet, False), (crowded, False), (crowded, True)]
+        timings: dict[tuple[int, bool], list[float]] = {key: [] for key in series}
         for _ in range(2):  # warm-up (connections, caches, templates)
-            for company_id in (quiet, crowded):
+            for company_id, hooks in series:
+                _hooks_active(app, hooks)
                 _toggle(client, company_id, True)
                 _toggle(client, company_id, False)
         for _ in range(args.rounds):
-            for company_id in (quiet, crowded):  # interleaved: drift hits both alike
-                timings[company_id].append(_toggle(client, company_id, True))
-                timings[company_id].append(_toggle(client, company_id, False))
-        q, c = timings[quiet], timings[crowded]
+            for key in series:  # interleaved: drift hits every series alike
+                company_id, hooks = key
+                _hooks_active(app, hooks)
+                timings[key].append(_toggle(client, company_id, True))
+                timings[key].append(_toggle(client, company_id, False))
+        q, c, h = (timings[key] for key in series)
         print(f"toggle PUT, {len(q)} each (median / p90 / mean, ms):")
-        print(f"  0 stakeholders:   {_fmt(q)}")
-        print(f"  {args.stakeholders} stakeholders: {_fmt(c)}")
+        print(f"  0 stakeholders, no webhooks:    {_fmt(q)}")
+        print(f"  {args.stakeholders} stakeholders:               {_fmt(c)}")
+        print(f"  {args.stakeholders} stakeholders, {args.webhooks} webhooks: {_fmt(h)}")
         ratio = statistics.median(c) / statistics.median(q)
-        print(f"  median ratio {ratio:.2f} (target <= 1.20)")
+        print(f"  median ratio, stakeholders {ratio:.2f} (target <= 1.20)")
+        ratio = statistics.median(h) / statistics.median(q)
+        print(f"  median ratio, stakeholders and webhooks {ratio:.2f} (target <= 1.25)")
+        with app.app_context():
+            from milestones.models import WebhookDelivery
+
+            print(f"webhook deliveries queued: {db.session.query(WebhookDelivery).count()}")
 
         with app.app_context():
             from milestones.models import OutboxMessage
@@ -156,6 +175,33 @@ def _setup(stakeholders: int) -> tuple[int, int, str]:
     )
     db.session.commit()
     return quiet.id, crowded.id, coach.email
+
+
+def _add_webhooks(count: int) -> None:
+    from milestones.extensions import db
+    from milestones.models import Webhook
+    from milestones.webhooks.admin import new_secret
+
+    db.session.add_all(
+        Webhook(
+            url=f"https://hooks{i}.example.test/in",
+            event_types=" milestone.achieved milestone.reverted evidence.added ",
+            secret=new_secret(),
+        )
+        for i in range(count)
+    )
+    db.session.commit()
+
+
+def _hooks_active(app: Any, active: bool) -> None:
+    import sqlalchemy as sa
+
+    from milestones.extensions import db
+    from milestones.models import Webhook
+
+    with app.app_context():
+        db.session.execute(sa.update(Webhook).values(active=active))
+        db.session.commit()
 
 
 def _toggle(client: Any, company_id: int, achieved: bool) -> float:

@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.fixtures.mail",
     "tests.fixtures.metrics",
     "tests.fixtures.deploy",
+    "tests.fixtures.webhooks",
 ]
 
 

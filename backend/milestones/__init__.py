@@ -24,13 +24,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     logs.init_app(app)
 
-    from milestones.extensions import api, db, mail, migrate
+    from milestones.extensions import api, db, limiter, mail, migrate
     from milestones.services import company_stats
 
     db.init_app(app)
     company_stats.install()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     mail.init_app(app)  # MAIL_SUPPRESS_SEND is already in the config
+    limiter.init_app(app)
     api.init_app(app)
 
     from milestones import api as api_package

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -15,3 +17,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 mail = Mail()
 api = Api()
+# Limits are declared per route; the storage is RATELIMIT_STORAGE_URI (memory by default).
+limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=True)

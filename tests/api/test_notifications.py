@@ -130,11 +130,17 @@ def test_one_message_per_recipient_with_bodies_and_headers(
         assert "Coach: Ada Coach" in text
         assert "Reason: Signed <b>pilot</b> & paid" in text
         assert "When: 02 Mar 2026, 09:30 UTC" in text
-        assert f"http://app.test/companies/{company.id}" in text
         html = body_of(message, "html")
         assert "Signed &lt;b&gt;pilot&lt;/b&gt; &amp; paid" in html
         assert "<b>pilot</b>" not in html
-        assert f'href="http://app.test/companies/{company.id}"' in html
+        # the five-step track, in text and as a plain table
+        assert "[x] Value Baseline" in text and "[>] First Customer (current)" in text
+        assert "<table" in html and "[ ] $1M ARR" in html
+        # people get the app's company page; stakeholders, who cannot sign in, do not
+        # (no share link for stakeholders here)
+        stakeholder = str(message["To"]) == "investor@fund.test"
+        assert (f"http://app.test/companies/{company.id}" in text) is not stakeholder
+        assert (f'href="http://app.test/companies/{company.id}"' in html) is not stakeholder
 
     people = [by_to[a] for a in ("ada@coach.test", "bob@coach.test", "founder@acme.test")]
     for message in people:

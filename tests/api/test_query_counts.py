@@ -4,17 +4,20 @@ counted with a `before_cursor_execute` listener on bench data for 3 and for 30 c
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy import event
 
 from milestones.extensions import db
-from milestones.models import User
+from milestones.models import ShareLink, User
 from milestones.seeds.bench import seed_bench
-from tests.conftest import PASSWORD, empty_tables
+from milestones.sharing import tokens as share_tokens
+from tests.conftest import PASSWORD, ApiClient, empty_tables
 
 ENDPOINTS = [
     ("admin", "/portfolio"),
@@ -36,6 +39,7 @@ ENDPOINTS = [
     ("member", "/companies/{id}/metric-series"),
     ("coach", "/companies/{id}/evidence-proposals?review_status=proposed"),
     ("member", "/companies/{id}/milestones/first_customer/evidence"),
+    ("anonymous", "/shared/{token}"),
 ]
 
 
@@ -60,13 +64,22 @@ def measure(client_for: Any, companies: int, tasks: int) -> dict[tuple[str, str]
         for role, email in result.logins.items()
     }
     company_id = result.company_ids[0]  # the member's company, followed by coach0
+    clients["anonymous"] = ApiClient(current_app.test_client())
+    token = _share_link(company_id)
     counts = {}
     for role, path in ENDPOINTS:
         with counting() as statements:
-            response = clients[role].get(path.format(id=company_id))
+            response = clients[role].get(path.format(id=company_id, token=token))
         assert response.status_code == 200, (role, path, response.get_json())
         counts[(role, path)] = len(statements)
     return counts
+
+
+def _share_link(company_id: int) -> str:
+    token = secrets.token_urlsafe(32)
+    db.session.add(ShareLink(company_id=company_id, token_hash=share_tokens.token_hash(token)))
+    db.session.commit()
+    return token
 
 
 def test_statement_counts_do_not_grow_with_the_data(app, client_for):

@@ -248,11 +248,41 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/companies/{}/stakeholders"): _company(
         STAKEHOLDER_MANAGERS_A, json={"email": "new.investor@example.test", "name": "New VC"}
     ),
+    ("PATCH", "/stakeholders/{}"): _resource(
+        STAKEHOLDER_MANAGERS_A, "stakeholder", json={"frequency": "weekly"}
+    ),
     ("DELETE", "/stakeholders/{}"): _resource(STAKEHOLDER_MANAGERS_A, "stakeholder"),
     ("GET", "/admin/outbox"): _global(ADMIN),
     ("POST", "/admin/outbox/{}/requeue"): _global(
         ADMIN, lambda s: Call(path=[s.id("outbox_failed")])
     ),
+    # share links and the shared page
+    ("GET", "/companies/{}/share-links"): _company(STAKEHOLDER_MANAGERS_A),
+    ("POST", "/companies/{}/share-links"): _company(
+        STAKEHOLDER_MANAGERS_A, json={"label": "Board"}
+    ),
+    ("DELETE", "/share-links/{}"): _resource(STAKEHOLDER_MANAGERS_A, "share_link"),
+    ("GET", "/shared/{}"): Rule(
+        EVERYONE,
+        lambda s: Call(path=[s.world.tokens["share"]]),
+        scope="global",
+        leak_check=False,  # the link holder was given the page
+    ),
+    # webhooks (admins)
+    ("GET", "/webhooks"): _global(ADMIN),
+    ("POST", "/webhooks"): _global(
+        ADMIN,
+        lambda s: Call(json={"url": "https://hooks.example.test/new", "events": ["task.approved"]}),
+    ),
+    ("PATCH", "/webhooks/{}"): _global(
+        ADMIN, lambda s: Call(path=[s.id("webhook")], json={"description": "edited"})
+    ),
+    ("DELETE", "/webhooks/{}"): _global(ADMIN, lambda s: Call(path=[s.id("webhook")])),
+    ("GET", "/webhooks/{}/deliveries"): _global(ADMIN, lambda s: Call(path=[s.id("webhook")])),
+    ("POST", "/webhooks/{}/deliveries/{}/redeliver"): _global(
+        ADMIN, lambda s: Call(path=[s.id("webhook"), s.id("delivery")])
+    ),
+    ("POST", "/webhooks/{}/ping"): _global(ADMIN, lambda s: Call(path=[s.id("webhook")])),
     ("POST", "/unsubscribe/{}"): Rule(
         EVERYONE,
         lambda s: Call(path=[s.unsubscribe_token()]),

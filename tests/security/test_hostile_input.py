@@ -565,3 +565,82 @@ def test_huge_page_numbers_are_refused(
     except Exception as exc:  # TESTING propagates the server error: that is the 500
         pytest.fail(f"500: {type(exc).__name__}: {str(exc)[:200]}")
     assert_refused(response, {400, 404, 422})
+
+
+# --- webhook URLs and share tokens ------------------------------------------------------
+
+HOSTILE_WEBHOOK_URLS = [
+    "http://hooks.example.test/in",  # http without the private-networks setting
+    "https://127.0.0.1/in",
+    "https://127.1/in",
+    "https://2130706433/in",  # 127.0.0.1 as one number
+    "https://0x7f000001/in",
+    "https://localhost/in",
+    "https://app.localhost/in",
+    "https://[::1]/in",
+    "https://[::ffff:169.254.169.254]/in",
+    "https://169.254.169.254/latest/meta-data/",
+    "https://metadata.google.internal/computeMetadata/v1/",
+    "https://10.0.0.1/in",
+    "https://172.16.0.1/in",
+    "https://192.168.1.1/in",
+    "https://100.64.0.1/in",  # carrier-grade NAT
+    "https://0.0.0.0/in",
+    "https://[fe80::1]/in",
+    "https://user:secret@hooks.example.test/in",
+    "https://hooks.example.test:99999/in",
+    "gopher://hooks.example.test/in",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "https://",
+    "//hooks.example.test/in",
+    "https://hooks.example.test/in#frag",
+]
+
+
+def test_hostile_webhook_urls_are_refused(
+    security_app: Flask, secworld: World, keeper: WorldKeeper
+) -> None:
+    admin = sign_in(security_app, secworld.user("admin"))
+    before = snapshot()
+    for url in HOSTILE_WEBHOOK_URLS:
+        response = admin.post("/webhooks", json={"url": url, "events": ["task.approved"]})
+        assert_refused(response, 422, "url")
+        response = admin.patch(f"/webhooks/{secworld.ids['webhook']}", json={"url": url})
+        assert_refused(response, 422, "url")
+    assert snapshot() == before
+    keeper.dirty = False
+
+
+HOSTILE_SHARE_TOKENS = [
+    "",
+    "x",
+    "A" * 43,
+    "A" * 5000,
+    "..%252F..%252Fetc%252Fpasswd",
+    "%2E%2E",
+    "%00",
+    "' OR '1'='1",
+    "%E2%98%95%F0%9F%9A%80",
+    "%25",
+]
+
+
+def test_hostile_share_tokens_all_answer_the_same_404(
+    security_app: Flask, secworld: World, keeper: WorldKeeper
+) -> None:
+    anon = sign_in(security_app, None)
+    before = snapshot()
+    answers = set()
+    for token in HOSTILE_SHARE_TOKENS:
+        response = anon.get(f"/shared/{token}")
+        if token == "":
+            assert response.status_code in {401, 404, 405}  # not the page's route
+            continue
+        body = assert_refused(response, 404)
+        assert body["code"] == "not_shared"
+        assert response.headers["Cache-Control"] == "no-store"
+        answers.add(response.get_data())
+    assert len(answers) == 1
+    assert snapshot() == before
+    keeper.dirty = False

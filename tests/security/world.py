@@ -36,11 +36,14 @@ from milestones.models import (
     ProgressUpdate,
     ReviewStatus,
     Role,
+    ShareLink,
     Stakeholder,
     Task,
     TaskStatus,
     TokenPurpose,
     User,
+    Webhook,
+    WebhookDelivery,
 )
 from milestones.services import companies
 from milestones.timeutil import utcnow
@@ -238,6 +241,31 @@ def _resources(world: World, company: Company, tag: str, *, primary: bool) -> No
             )
         )
         world.tokens["password_reset"] = raw
+        _sharing_and_webhooks(world, company, coach.id)
+
+
+def _sharing_and_webhooks(world: World, company: Company, coach_id: int) -> None:
+    """A share link of company A (its token kept) and a webhook with one delivery."""
+    token = secrets.token_urlsafe(32)
+    link = ShareLink(
+        company_id=company.id,
+        label="Aardvark board link",
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        created_by_id=coach_id,
+    )
+    webhook = Webhook(
+        url="https://hooks.example.test/in",
+        event_types=" milestone.achieved ",
+        description="CRM",
+        secret="whsec_" + "A" * 32,
+    )
+    db.session.add_all([link, webhook])
+    db.session.flush()
+    delivery = WebhookDelivery(webhook_id=webhook.id, event_id="evt_1", type="x", body="{}")
+    db.session.add(delivery)
+    db.session.flush()
+    world.tokens["share"] = token
+    world.ids.update(share_link=link.id, webhook=webhook.id, delivery=delivery.id)
 
 
 def sign_in(app: Flask, user: Person | None) -> ApiClient:

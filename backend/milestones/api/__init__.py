@@ -21,10 +21,12 @@ def register(api: Api) -> None:
         preferences,
         reviews,
         settings,
+        sharing,
         stakeholders,
         tasks,
         updates,
         users,
+        webhooks,
     )
 
     for module in (
@@ -42,6 +44,8 @@ def register(api: Api) -> None:
         stakeholders,
         notifications,
         settings,
+        sharing,
+        webhooks,
         health,
     ):
         api.register_blueprint(module.blp)

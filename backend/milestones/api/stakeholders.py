@@ -11,7 +11,11 @@ from milestones.api.pagination import Blueprint
 from milestones.auth.policies import user
 from milestones.models import Stakeholder
 from milestones.notifications import stakeholders as stakeholders_service
-from milestones.schemas.notifications import StakeholderCreateSchema, StakeholderSchema
+from milestones.schemas.notifications import (
+    StakeholderCreateSchema,
+    StakeholderSchema,
+    StakeholderUpdateSchema,
+)
 
 blp = Blueprint(
     "stakeholders",
@@ -42,6 +46,14 @@ class CompanyStakeholders(MethodView):
 
 @blp.route("/stakeholders/<int:stakeholder_id>")
 class StakeholderById(MethodView):
+    @blp.arguments(StakeholderUpdateSchema)
+    @blp.response(200, StakeholderSchema)
+    @blp.alt_response(403, description="Not an admin or a coach of this company")
+    @blp.alt_response(404, description="Stakeholder not found")
+    def patch(self, body: dict[str, Any], stakeholder_id: int) -> Stakeholder:
+        """Change a stakeholder's name or frequency (immediate or weekly)"""
+        return stakeholders_service.update_stakeholder(stakeholder_id, user(), body)
+
     @blp.response(204)
     @blp.alt_response(403, description="Not an admin or a coach of this company")
     @blp.alt_response(404, description="Stakeholder not found")

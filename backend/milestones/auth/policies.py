@@ -33,6 +33,7 @@ class Action(enum.StrEnum):
     POST_UPDATE = "post_update"
     MANAGE_STAKEHOLDERS = "manage_stakeholders"
     MANAGE_COMPANY = "manage_company"
+    SHARE = "share"  # share links of the company
 
 
 # role -> relation to the company that allows the action ("any" = whatever the relation)
@@ -47,6 +48,7 @@ _RULES: dict[Action, dict[Role, str]] = {
     Action.POST_UPDATE: {Role.COACH: "coach", Role.MEMBER: "member"},
     Action.MANAGE_STAKEHOLDERS: {Role.ADMIN: "any", Role.COACH: "coach"},
     Action.MANAGE_COMPANY: {Role.ADMIN: "any"},
+    Action.SHARE: {Role.ADMIN: "any", Role.COACH: "coach"},
 }
 
 _FORBIDDEN_MESSAGES = {
@@ -59,6 +61,7 @@ _FORBIDDEN_MESSAGES = {
     Action.POST_UPDATE: "Only the company's coaches and members can post progress updates.",
     Action.MANAGE_STAKEHOLDERS: "Only admins and the company's coaches manage stakeholders.",
     Action.MANAGE_COMPANY: "Only admins can change companies and their people.",
+    Action.SHARE: "Only admins and the company's coaches manage its share links.",
 }
 
 

@@ -22,8 +22,10 @@ from milestones.models.notification import (
     OutboxPayload,
     OutboxStatus,
     Stakeholder,
+    StakeholderFrequency,
 )
 from milestones.models.settings import ProgrammeSettings
+from milestones.models.sharing import ShareLink
 from milestones.models.stats import CompanyStats
 from milestones.models.task import (
     ProgressUpdate,
@@ -34,6 +36,7 @@ from milestones.models.task import (
     UpdateStatus,
 )
 from milestones.models.user import LoginAttempt, PasswordToken, Role, TokenPurpose, User
+from milestones.models.webhook import DeliveryStatus, Webhook, WebhookDelivery
 
 # Loaded with every company in the same SELECT: no query per company.
 Company.current_milestone = column_property(_current_milestone_expression())
@@ -45,6 +48,7 @@ __all__ = [
     "Company",
     "CompanyStats",
     "CriterionCheck",
+    "DeliveryStatus",
     "DigestSend",
     "Evidence",
     "EvidenceType",
@@ -63,11 +67,15 @@ __all__ = [
     "ReviewDecision",
     "ReviewStatus",
     "Role",
+    "ShareLink",
     "Stakeholder",
+    "StakeholderFrequency",
     "Task",
     "TaskReview",
     "TaskStatus",
     "TokenPurpose",
     "UpdateStatus",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

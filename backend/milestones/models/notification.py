@@ -13,6 +13,11 @@ from milestones.models.base import Base, str_enum
 from milestones.timeutil import utcnow
 
 
+class StakeholderFrequency(enum.StrEnum):
+    IMMEDIATE = "immediate"  # a mail per milestone change
+    WEEKLY = "weekly"  # in the address's weekly digest
+
+
 class Stakeholder(Base):
     __tablename__ = "stakeholders"
     __table_args__ = (
@@ -24,6 +29,11 @@ class Stakeholder(Base):
     email: Mapped[str] = mapped_column(sa.String(254))
     name: Mapped[str] = mapped_column(sa.String(200), default="")
     subscribed: Mapped[bool] = mapped_column(default=True)
+    frequency: Mapped[StakeholderFrequency] = mapped_column(
+        str_enum(StakeholderFrequency, "stakeholder_frequency"),
+        default=StakeholderFrequency.IMMEDIATE,
+        server_default=StakeholderFrequency.IMMEDIATE.value,
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     unsubscribed_at: Mapped[datetime | None]
 
@@ -32,6 +42,7 @@ class OutboxStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # the stakeholder unsubscribed before it was sent
 
 
 class OutboxPayload(Base):

@@ -34,10 +34,13 @@ def deliver_command(once: bool, interval: float, batch_size: int | None) -> None
     """Send due messages (several workers may run at once on PostgreSQL)."""
     from milestones.extensions import db
     from milestones.notifications import worker
+    from milestones.webhooks import sender
 
     if once:
         result = worker.deliver_until_idle(batch_size)
         click.echo(f"sent {result.sent}, retrying {result.retrying}, failed {result.failed}")
+        hooks = sender.deliver_until_idle()
+        click.echo(f"webhooks: delivered {hooks.delivered}, retrying {hooks.retrying}")
         return
 
     stopping = False
@@ -59,11 +62,12 @@ def deliver_command(once: bool, interval: float, batch_size: int | None) -> None
             result = worker.deliver_once(batch_size)
             if queued is not None and queued.total:
                 result.claimed = max(result.claimed, 1)  # deliver them without sleeping
+            hooks = sender.deliver_once()
         except Exception:  # the database went away: log, wait, try again
             log.exception("outbox pass failed")
             db.session.remove()
-            result = worker.PassResult()
-        if result.claimed == 0:
+            result, hooks = worker.PassResult(), sender.PassResult()
+        if result.claimed == 0 and hooks.claimed == 0:
             _sleep(interval, lambda: stopping)
     log.info("outbox worker stopped")
 

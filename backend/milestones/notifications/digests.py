@@ -193,9 +193,10 @@ class Schedule:
 
 
 def _register_builtin() -> None:
-    from milestones.notifications import coach_digest
+    from milestones.notifications import coach_digest, stakeholder_digests
 
     PRODUCERS.append(DigestProducer(coach_digest.KIND, coach_digest.produce))
+    PRODUCERS.append(DigestProducer(stakeholder_digests.KIND, stakeholder_digests.produce))
 
 
 _register_builtin()

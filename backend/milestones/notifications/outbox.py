@@ -25,10 +25,11 @@ from milestones.models import (
     OutboxPayload,
     OutboxStatus,
     Stakeholder,
+    StakeholderFrequency,
     TokenPurpose,
     User,
 )
-from milestones.notifications import rendering, tokens
+from milestones.notifications import rendering, tokens, track
 from milestones.timeutil import utcnow
 
 KIND_MILESTONE = "milestone_changed"
@@ -80,6 +81,7 @@ def _followers(company_id: int) -> sa.Select[Any]:
     return sa.select(Stakeholder.email).where(
         Stakeholder.company_id == company_id,
         Stakeholder.subscribed.is_(True),
+        Stakeholder.frequency == StakeholderFrequency.IMMEDIATE,
         sa.func.lower(Stakeholder.email).not_in(sa.select(sa.func.lower(people.c.email))),
     )
 
@@ -186,11 +188,14 @@ def enqueue_milestone_change(
         "reason": reason,
         "changed_at": status.last_updated or now,
         "company_url": f"{base_url()}/companies/{company_id}",
+        "steps": track.company_steps(company_id),
     }
     subject = rendering.subject(f"{company_name}: {title} {'reached' if reached else 'reverted'}")
     people = rendering.render(KIND_MILESTONE, unsubscribe_url=None, **context)
     followers = rendering.render(
-        KIND_MILESTONE, unsubscribe_url=unsubscribe_page_url(UNSUBSCRIBE_MARKER), **context
+        KIND_MILESTONE,
+        unsubscribe_url=unsubscribe_page_url(UNSUBSCRIBE_MARKER),
+        **{**context, "company_url": stakeholder_page_url(company_id)},
     )
     return _enqueue(
         _people_emails(company_id), KIND_MILESTONE, subject, people, now, company_id
@@ -203,6 +208,14 @@ def enqueue_milestone_change(
         company_id,
         unsubscribe_headers(UNSUBSCRIBE_MARKER),
     )
+
+
+def stakeholder_page_url(company_id: int) -> str | None:
+    """Stakeholders cannot enter the app: their mails link to the company's share page
+    for stakeholders, when it has one, else nowhere."""
+    from milestones.sharing.links import stakeholder_page_urls
+
+    return stakeholder_page_urls([company_id]).get(company_id)
 
 
 def personalise(row: OutboxMessage) -> tuple[str, str | None, dict[str, str]]:

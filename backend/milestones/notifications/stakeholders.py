@@ -8,14 +8,22 @@ the entry and add it anew (a deliberate, two-step act).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
 from milestones.auth.policies import Action, company_for, company_resource
 from milestones.errors import Conflict, DomainError
 from milestones.extensions import db
-from milestones.models import Stakeholder, User
-from milestones.notifications import tokens
+from milestones.models import (
+    OutboxMessage,
+    OutboxPayload,
+    OutboxStatus,
+    Stakeholder,
+    StakeholderFrequency,
+    User,
+)
+from milestones.notifications import outbox, tokens
 from milestones.timeutil import utcnow
 
 
@@ -33,7 +41,13 @@ def list_stakeholders(company_id: int, actor: User) -> Sequence[Stakeholder]:
     ).all()
 
 
-def add_stakeholder(company_id: int, actor: User, email: str, name: str = "") -> Stakeholder:
+def add_stakeholder(
+    company_id: int,
+    actor: User,
+    email: str,
+    name: str = "",
+    frequency: str = StakeholderFrequency.IMMEDIATE.value,
+) -> Stakeholder:
     company_for(Action.MANAGE_STAKEHOLDERS, company_id, actor)
     email = email.strip().lower()
     existing = db.session.scalar(
@@ -54,7 +68,12 @@ def add_stakeholder(company_id: int, actor: User, email: str, name: str = "") ->
             code="duplicate_stakeholder",
             errors={"json": {"email": ["Already a stakeholder of this company."]}},
         )
-    stakeholder = Stakeholder(company_id=company_id, email=email, name=name or "")
+    stakeholder = Stakeholder(
+        company_id=company_id,
+        email=email,
+        name=name or "",
+        frequency=StakeholderFrequency(frequency),
+    )
     db.session.add(stakeholder)
     try:
         db.session.commit()
@@ -63,6 +82,22 @@ def add_stakeholder(company_id: int, actor: User, email: str, name: str = "") ->
         raise Conflict(
             f"{email} is already a stakeholder of this company.", code="duplicate_stakeholder"
         ) from exc
+    return stakeholder
+
+
+def update_stakeholder(stakeholder_id: int, actor: User, data: dict[str, Any]) -> Stakeholder:
+    """Change the name or the frequency (immediate mails or the weekly digest)."""
+    stakeholder = company_resource(
+        Action.MANAGE_STAKEHOLDERS,
+        sa.select(Stakeholder).where(Stakeholder.id == stakeholder_id).with_for_update(),
+        "Stakeholder not found.",
+        actor,
+    )
+    if "name" in data:
+        stakeholder.name = data["name"] or ""
+    if "frequency" in data:
+        stakeholder.frequency = StakeholderFrequency(data["frequency"])
+    db.session.commit()
     return stakeholder
 
 
@@ -79,19 +114,73 @@ def remove_stakeholder(stakeholder_id: int, actor: User) -> None:
 
 def unsubscribe(token: str) -> None:
     """Idempotent: a valid token answers the same the second time, and for a stakeholder
-    removed meanwhile (they get no mail either way)."""
+    removed meanwhile (they get no mail either way). The mails still waiting in the
+    outbox for that address and company are cancelled with it.
+
+    Two kinds of token: one company (each mail's link) or every weekly follow of the
+    address (the weekly digest's List-Unsubscribe header)."""
     try:
         company_id, email = tokens.read_unsubscribe_token(token)
-    except tokens.InvalidToken as exc:
-        raise InvalidTokenError(
-            "This unsubscribe link is not valid; copy the whole link from the e-mail."
-        ) from exc
-    stakeholder = db.session.scalar(
-        sa.select(Stakeholder).where(
-            Stakeholder.company_id == company_id, sa.func.lower(Stakeholder.email) == email
+    except tokens.InvalidToken:
+        try:
+            email = tokens.read_weekly_unsubscribe_token(token)
+        except tokens.InvalidToken as exc:
+            raise InvalidTokenError(
+                "This unsubscribe link is not valid; copy the whole link from the e-mail."
+            ) from exc
+        _unsubscribe_weekly(email)
+        return
+    now = utcnow()
+    db.session.execute(
+        sa.update(Stakeholder)
+        .where(
+            Stakeholder.company_id == company_id,
+            sa.func.lower(Stakeholder.email) == email,
+            Stakeholder.subscribed.is_(True),
         )
+        .values(subscribed=False, unsubscribed_at=now)
     )
-    if stakeholder is not None and stakeholder.subscribed:
-        stakeholder.subscribed = False
-        stakeholder.unsubscribed_at = utcnow()
-        db.session.commit()
+    cancel_pending(email, company_id)
+    db.session.commit()
+
+
+def _unsubscribe_weekly(email: str) -> None:
+    db.session.execute(
+        sa.update(Stakeholder)
+        .where(
+            sa.func.lower(Stakeholder.email) == email,
+            Stakeholder.frequency == StakeholderFrequency.WEEKLY,
+            Stakeholder.subscribed.is_(True),
+        )
+        .values(subscribed=False, unsubscribed_at=utcnow())
+    )
+    cancel_pending(email, None)
+    db.session.commit()
+
+
+def cancel_pending(email: str, company_id: int | None) -> int:
+    """Cancel the pending stakeholder mails to `email`: of that company (its milestone
+    mails, and a digest covering it alone), or with None every pending weekly digest.
+    A digest covering other companies too still goes (they are still followed)."""
+    from milestones.notifications import stakeholder_digests
+
+    if company_id is None:
+        payloads = sa.select(OutboxPayload.id).where(OutboxPayload.kind == stakeholder_digests.KIND)
+    else:
+        payloads = sa.select(OutboxPayload.id).where(
+            OutboxPayload.company_id == company_id,
+            OutboxPayload.kind.in_([outbox.KIND_MILESTONE_STAKEHOLDER, stakeholder_digests.KIND]),
+        )
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            sa.func.lower(OutboxMessage.recipient) == email,
+            OutboxMessage.payload_id.in_(payloads),
+        )
+        .values(
+            status=OutboxStatus.CANCELLED, last_error="Cancelled: the stakeholder unsubscribed."
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

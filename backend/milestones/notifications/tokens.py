@@ -21,6 +21,7 @@ from milestones.models import PasswordToken, TokenPurpose, User
 from milestones.timeutil import utcnow
 
 UNSUBSCRIBE_SALT = "milestones.stakeholder-unsubscribe"
+WEEKLY_UNSUBSCRIBE_SALT = "milestones.stakeholder-weekly-unsubscribe"
 
 # Defaults; the config keys INVITATION_TTL_HOURS and PASSWORD_RESET_TTL_MINUTES override.
 INVITATION_TTL = timedelta(days=7)
@@ -54,6 +55,28 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     ):
         raise InvalidToken("unexpected payload")
     return value[0], value[1]
+
+
+def weekly_unsubscribe_token(email: str) -> str:
+    """Signed address: stop every weekly follow of it (the digest's List-Unsubscribe)."""
+    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=WEEKLY_UNSUBSCRIBE_SALT)
+    return str(serializer.dumps(["weekly", email.strip().lower()]))
+
+
+def read_weekly_unsubscribe_token(token: str) -> str:
+    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=WEEKLY_UNSUBSCRIBE_SALT)
+    try:
+        value = serializer.loads(token)
+    except BadSignature as exc:
+        raise InvalidToken("bad signature") from exc
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or value[0] != "weekly"
+        or not isinstance(value[1], str)
+    ):
+        raise InvalidToken("unexpected payload")
+    return value[1]
 
 
 def hash_token(token: str) -> str:

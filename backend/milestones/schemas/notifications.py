@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from milestones.models import OutboxStatus
+from milestones.models import OutboxStatus, StakeholderFrequency
 from milestones.schemas.base import BodySchema, Email, OutSchema, PageQuery, Text
 
 OUTBOX_STATUSES = [s.value for s in OutboxStatus]
+FREQUENCIES = [f.value for f in StakeholderFrequency]
 
 
 class StakeholderSchema(OutSchema):
@@ -16,6 +17,7 @@ class StakeholderSchema(OutSchema):
     email = fields.String(dump_only=True)
     name = fields.String(dump_only=True)
     subscribed = fields.Boolean(dump_only=True)
+    frequency = fields.String(dump_only=True, metadata={"enum": FREQUENCIES})
     created_at = fields.DateTime(dump_only=True)
     unsubscribed_at = fields.DateTime(dump_only=True, allow_none=True)
 
@@ -23,6 +25,16 @@ class StakeholderSchema(OutSchema):
 class StakeholderCreateSchema(BodySchema):
     email = Email(required=True, validate=validate.Length(max=254))
     name = Text(load_default="", validate=validate.Length(max=200))
+    frequency = fields.String(
+        load_default=StakeholderFrequency.IMMEDIATE.value,
+        validate=validate.OneOf(FREQUENCIES),
+        metadata={"description": "immediate: a mail per change; weekly: the weekly digest"},
+    )
+
+
+class StakeholderUpdateSchema(BodySchema):
+    name = Text(validate=validate.Length(max=200))
+    frequency = fields.String(validate=validate.OneOf(FREQUENCIES))
 
 
 class OutboxMessageSchema(OutSchema):

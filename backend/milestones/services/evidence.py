@@ -48,6 +48,7 @@ from milestones.services.evidence_review import check_removal, initial_review
 from milestones.services.milestones import milestone_key
 from milestones.storage import PRESIGNED_TTL_SECONDS, get_storage, new_key
 from milestones.timeutil import utcnow
+from milestones.webhooks import events as webhook_events
 
 log = logging.getLogger(__name__)
 
@@ -303,6 +304,7 @@ def _record(evidence: Evidence, actor: User, event: HistoryEventType | None = No
             created_at=evidence.removed_at or evidence.created_at,
         )
     )
+    webhook_events.evidence_recorded(evidence, actor, event)
 
 
 def add_evidence(company: Company, key: str, data: dict[str, Any], actor: User) -> Evidence:

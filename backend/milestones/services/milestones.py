@@ -30,6 +30,7 @@ from milestones.reporting.status_extras import Extras
 from milestones.services import criteria as criteria_service
 from milestones.sql.session import end_read
 from milestones.timeutil import utcnow
+from milestones.webhooks import events as webhook_events
 
 REASON_MAX = 2000
 
@@ -273,6 +274,7 @@ def _toggle_locked(
     )
     db.session.flush()
     notifications.enqueue_milestone_change(status, previous, actor, reason)
+    webhook_events.milestone_changed(status, previous, actor, reason)
     db.session.commit()
     return True
 

@@ -18,6 +18,7 @@ from milestones.extensions import db
 from milestones.models import Company, ReviewDecision, Task, TaskReview, TaskStatus, User
 from milestones.services.company_rows import get_for_company, list_for_company
 from milestones.timeutil import utcnow
+from milestones.webhooks import events as webhook_events
 
 
 def milestone_or_current(company: Company, milestone: str | None, what: str) -> str:
@@ -112,6 +113,7 @@ def approve_task(actor: User, task_id: int, comment: str | None = None) -> Task:
     if comment:
         task.last_review_comment = comment
     _review(task, actor, ReviewDecision.APPROVED, comment)
+    webhook_events.task_approved(task, actor)
     db.session.commit()
     return task
 

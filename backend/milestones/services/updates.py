@@ -14,6 +14,7 @@ from milestones.models import ProgressUpdate, Task, UpdateStatus, User
 from milestones.services.company_rows import get_for_company, list_for_company
 from milestones.services.tasks import milestone_or_current
 from milestones.timeutil import utcnow
+from milestones.webhooks import events as webhook_events
 
 
 def list_updates(
@@ -76,5 +77,6 @@ def review_update(
     update.reviewed_by_id = actor.id
     update.reviewed_at = utcnow()
     update.review_comment = comment or None
+    webhook_events.update_reviewed(update, actor)
     db.session.commit()
     return update

@@ -2488,7 +2488,49 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change a stakeholder's name or frequency (immediate or weekly) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    stakeholder_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["StakeholderUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Stakeholder"];
+                    };
+                };
+                /** @description Not an admin or a coach of this company */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Stakeholder not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/unsubscribe/{token}": {
@@ -2637,7 +2679,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "pending" | "sent" | "failed";
+                    status?: "pending" | "sent" | "failed" | "cancelled";
                     page?: number;
                     page_size?: number;
                 };
@@ -2806,6 +2848,562 @@ export interface paths {
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
+        trace?: never;
+    };
+    "/api/v1/companies/{company_id}/share-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                company_id: number;
+            };
+            cookie?: never;
+        };
+        /** The company's share links, newest first (tokens are never shown again) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    company_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShareLink"][];
+                    };
+                };
+                /** @description Not an admin or a coach of this company */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Company not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a share link; its token and URL are in this response only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    company_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ShareLinkCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ShareLinkCreated"];
+                    };
+                };
+                /** @description Not an admin or a coach of this company */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Company not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description An active link for stakeholders exists */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/share-links/{link_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                link_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a share link, at once */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    link_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Not an admin or a coach of this company */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Share link not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** A company's read-only page, for anyone holding the link */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SharedPage"];
+                    };
+                };
+                /** @description Unknown, expired or revoked link (all alike) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Too many requests from this address */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every webhook (secrets are never shown again) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Webhook"][];
+                    };
+                };
+                /** @description Admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Add a webhook; its signing secret is in this response only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookCreated"];
+                    };
+                };
+                /** @description Admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a webhook and its deliveries */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    webhook_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Webhook not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change the URL, events, description or active flag */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    webhook_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookUpdate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Webhook"];
+                    };
+                };
+                /** @description Admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Webhook not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        /** The webhook's deliveries, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path: {
+                    webhook_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Delivery"][];
+                    };
+                };
+                /** @description Admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Webhook not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+                delivery_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again (same event id and body), due now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    webhook_id: number;
+                    delivery_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Delivery"];
+                    };
+                };
+                /** @description Admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Webhook or delivery not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a `webhook.ping` event for this webhook only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    webhook_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Accepted */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Delivery"];
+                    };
+                };
+                /** @description Admins only */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Webhook not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/healthz": {
@@ -3362,6 +3960,8 @@ export interface components {
             readonly email?: string;
             readonly name?: string;
             readonly subscribed?: boolean;
+            /** @enum {string} */
+            readonly frequency?: "immediate" | "weekly";
             /** Format: date-time */
             readonly created_at?: string;
             /** Format: date-time */
@@ -3372,6 +3972,17 @@ export interface components {
             email: string;
             /** @default  */
             name: string;
+            /**
+             * @description immediate: a mail per change; weekly: the weekly digest
+             * @default immediate
+             * @enum {string}
+             */
+            frequency: "immediate" | "weekly";
+        };
+        StakeholderUpdate: {
+            name?: string;
+            /** @enum {string} */
+            frequency?: "immediate" | "weekly";
         };
         PasswordReset: {
             email: string;
@@ -3389,7 +4000,7 @@ export interface components {
             readonly recipient?: string;
             readonly subject?: string;
             /** @enum {string} */
-            readonly status?: "pending" | "sent" | "failed";
+            readonly status?: "pending" | "sent" | "failed" | "cancelled";
             readonly attempts?: number;
             readonly last_error?: string | null;
             readonly company_id?: number | null;
@@ -3431,6 +4042,167 @@ export interface components {
             digest_hour_utc?: number;
             /** @description Achieving a milestone needs every one of its criteria met. */
             require_all_criteria?: boolean;
+        };
+        ShareLink: {
+            readonly id?: number;
+            readonly company_id?: number;
+            readonly label?: string;
+            /** @description only in the creation response (it carries the token) */
+            readonly url?: string | null;
+            readonly include_reasons?: boolean;
+            readonly for_stakeholders?: boolean;
+            readonly created_by?: number | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date-time */
+            readonly expires_at?: string | null;
+            /** Format: date-time */
+            readonly revoked_at?: string | null;
+            /** Format: date-time */
+            readonly last_viewed_at?: string | null;
+            readonly view_count?: number;
+        };
+        ShareLinkCreate: {
+            /** @default  */
+            label: string;
+            /**
+             * Format: date-time
+             * @description none: never expires
+             * @default null
+             */
+            expires_at: string | null;
+            /** @default false */
+            include_reasons: boolean;
+            /**
+             * @description linked from stakeholders' mails (one active per company)
+             * @default false
+             */
+            for_stakeholders: boolean;
+        };
+        ShareLinkCreated: {
+            readonly id?: number;
+            readonly company_id?: number;
+            readonly label?: string;
+            /** @description only in the creation response (it carries the token) */
+            readonly url?: string | null;
+            readonly include_reasons?: boolean;
+            readonly for_stakeholders?: boolean;
+            readonly created_by?: number | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date-time */
+            readonly expires_at?: string | null;
+            /** Format: date-time */
+            readonly revoked_at?: string | null;
+            /** Format: date-time */
+            readonly last_viewed_at?: string | null;
+            readonly view_count?: number;
+            /** @description shown this once */
+            readonly token?: string;
+        };
+        SharedCompany: {
+            readonly name?: string;
+            readonly description?: string;
+            /** @enum {string|null} */
+            readonly current_milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr" | null;
+        };
+        SharedEvidence: {
+            readonly title?: string;
+            /** @enum {string} */
+            readonly evidence_type?: "document" | "metric" | "link";
+            readonly url?: string | null;
+            readonly metric_key?: string | null;
+            readonly metric_value?: number | null;
+            readonly metric_unit?: string | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+        };
+        SharedMilestone: {
+            /** @enum {string} */
+            readonly milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr";
+            readonly title?: string;
+            /** @enum {string} */
+            readonly state?: "achieved" | "current" | "upcoming";
+            /** Format: date-time */
+            readonly started_at?: string | null;
+            /** Format: date-time */
+            readonly achieved_at?: string | null;
+            readonly days_in_milestone?: number;
+            readonly evidence?: components["schemas"]["SharedEvidence"][];
+        };
+        SharedAchievement: {
+            /** @enum {string} */
+            readonly milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr";
+            readonly achieved?: boolean;
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** @description only with include_reasons */
+            readonly reason?: string | null;
+        };
+        SharedPage: {
+            readonly company?: components["schemas"]["SharedCompany"];
+            readonly milestones?: components["schemas"]["SharedMilestone"][];
+            readonly achievements?: components["schemas"]["SharedAchievement"][];
+            readonly include_reasons?: boolean;
+        };
+        Webhook: {
+            readonly id?: number;
+            readonly url?: string;
+            readonly events?: string[];
+            readonly active?: boolean;
+            readonly description?: string;
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly failure_count?: number;
+            /** Format: date-time */
+            readonly last_delivery_at?: string | null;
+        };
+        WebhookCreate: {
+            /** @description https (http and private addresses only when allowed) */
+            url: string;
+            /** @description event types to send: milestone.achieved, milestone.reverted, evidence.added, task.approved, update.approved */
+            events: ("milestone.achieved" | "milestone.reverted" | "evidence.added" | "task.approved" | "update.approved")[];
+            /** @default  */
+            description: string;
+        };
+        WebhookCreated: {
+            readonly id?: number;
+            readonly url?: string;
+            readonly events?: string[];
+            readonly active?: boolean;
+            readonly description?: string;
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly failure_count?: number;
+            /** Format: date-time */
+            readonly last_delivery_at?: string | null;
+            /** @description whsec_ + base64; shown in this response only */
+            readonly secret?: string;
+        };
+        WebhookUpdate: {
+            /** @description https (http and private addresses only when allowed) */
+            url?: string;
+            /** @description event types to send: milestone.achieved, milestone.reverted, evidence.added, task.approved, update.approved */
+            events?: ("milestone.achieved" | "milestone.reverted" | "evidence.added" | "task.approved" | "update.approved")[];
+            description?: string;
+            active?: boolean;
+        };
+        Delivery: {
+            readonly id?: number;
+            readonly webhook_id?: number;
+            readonly event_id?: string;
+            readonly type?: string;
+            /** @enum {string} */
+            readonly status?: "pending" | "delivered" | "failed";
+            readonly attempts?: number;
+            readonly response_status?: number | null;
+            readonly last_error?: string | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+            /** Format: date-time */
+            readonly next_attempt_at?: string;
+            /** Format: date-time */
+            readonly delivered_at?: string | null;
         };
         Health: {
             status?: string;

@@ -37,6 +37,7 @@ function navItems(me: ReturnType<typeof useViewer>): NavItem[] {
       { to: "/admin/companies", label: "Companies" },
       { to: "/admin/outbox", label: "Outbox" },
       { to: "/admin/settings", label: "Settings" },
+      { to: "/admin/webhooks", label: "Webhooks" },
     );
   }
   items.push({ to: "/notifications", label: "Notifications" });

@@ -21,6 +21,8 @@ const CompanyAdminPage = lazy(() => import("@/features/admin/CompanyAdminPage"))
 const OutboxPage = lazy(() => import("@/features/admin/OutboxPage"));
 const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
 const NotificationsPage = lazy(() => import("@/features/settings/NotificationsPage"));
+const SharedPage = lazy(() => import("@/features/sharing/SharedPage"));
+const WebhooksPage = lazy(() => import("@/features/webhooks/WebhooksPage"));
 
 function Lazy() {
   return (
@@ -39,6 +41,7 @@ export const routes: RouteObject[] = [
       { path: "/set-password", element: <SetPasswordPage /> },
       { path: "/forgot-password", element: <ForgotPasswordPage /> },
       { path: "/unsubscribe/:token", element: <UnsubscribePage /> },
+      { path: "/shared/:token", element: <SharedPage /> },
       {
         element: <RequireAuth />,
         children: [
@@ -64,6 +67,7 @@ export const routes: RouteObject[] = [
                   { path: "/admin/companies/:companyId", element: <CompanyAdminPage /> },
                   { path: "/admin/outbox", element: <OutboxPage /> },
                   { path: "/admin/settings", element: <SettingsPage /> },
+                  { path: "/admin/webhooks", element: <WebhooksPage /> },
                 ],
               },
               { path: "*", element: <NotFound /> },

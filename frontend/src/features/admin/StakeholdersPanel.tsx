@@ -4,6 +4,7 @@ import {
   Button,
   Card,
   Group,
+  Select,
   Stack,
   Table,
   Text,
@@ -17,14 +18,26 @@ import { FormError } from "@/components/FormError";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { ScrollTable } from "@/components/ScrollTable";
 import { errorMessage } from "@/lib/errors";
-import { useAddStakeholder, useRemoveStakeholder, useStakeholders } from "./api";
+import {
+  type Frequency,
+  useAddStakeholder,
+  useRemoveStakeholder,
+  useStakeholders,
+  useUpdateStakeholder,
+} from "./api";
+
+const FREQUENCIES = [
+  { value: "immediate", label: "Every change" },
+  { value: "weekly", label: "Weekly digest" },
+];
 
 export default function StakeholdersPanel({ companyId }: { companyId: number }) {
   const stakeholders = useStakeholders(companyId);
   const add = useAddStakeholder(companyId);
   const remove = useRemoveStakeholder(companyId);
+  const update = useUpdateStakeholder(companyId);
   const form = useForm({
-    initialValues: { email: "", name: "" },
+    initialValues: { email: "", name: "", frequency: "immediate" as Frequency },
     validate: {
       email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : "Enter an e-mail address"),
     },
@@ -35,14 +48,15 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
         Stakeholders
       </Title>
       <Text size="sm" c="dimmed" mb="md">
-        Investors and partners who get an e-mail when this company reaches or reverts a milestone.
+        Investors and partners who get an e-mail when this company reaches or reverts a milestone,
+        at once or in one weekly digest over every company they follow weekly.
       </Text>
       <form
         noValidate
         aria-label="Add a stakeholder"
         onSubmit={form.onSubmit((v) =>
           add.mutate(
-            { email: v.email.trim(), name: v.name.trim() },
+            { email: v.email.trim(), name: v.name.trim(), frequency: v.frequency },
             {
               onSuccess: () => {
                 notifications.show({ message: `${v.email.trim()} added`, color: "green" });
@@ -66,6 +80,13 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
               {...form.getInputProps("name")}
               style={{ flex: 1, minWidth: 150 }}
             />
+            <Select
+              label="Mail"
+              data={FREQUENCIES}
+              allowDeselect={false}
+              {...form.getInputProps("frequency")}
+              style={{ minWidth: 150 }}
+            />
             <Button type="submit" loading={add.isPending}>
               Add
             </Button>
@@ -83,6 +104,7 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
                   <Table.Tr>
                     <Table.Th>E-mail</Table.Th>
                     <Table.Th>Name</Table.Th>
+                    <Table.Th>Mail</Table.Th>
                     <Table.Th>Subscribed</Table.Th>
                     <Table.Th>
                       <VisuallyHidden>Actions</VisuallyHidden>
@@ -94,6 +116,30 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
                     <Table.Tr key={s.id}>
                       <Table.Td>{s.email}</Table.Td>
                       <Table.Td>{s.name ?? "—"}</Table.Td>
+                      <Table.Td>
+                        <Select
+                          aria-label={`Mail for ${s.email}`}
+                          data={FREQUENCIES}
+                          value={s.frequency}
+                          allowDeselect={false}
+                          size="xs"
+                          disabled={update.isPending && update.variables?.id === s.id}
+                          onChange={(value) =>
+                            value &&
+                            update.mutate(
+                              { id: s.id, frequency: value as Frequency },
+                              {
+                                onError: (e) =>
+                                  notifications.show({
+                                    title: "Not changed",
+                                    message: errorMessage(e),
+                                    color: "red",
+                                  }),
+                              },
+                            )
+                          }
+                        />
+                      </Table.Td>
                       <Table.Td>
                         <Badge color={s.subscribed ? "green" : "gray"} variant="light">
                           {s.subscribed ? "Subscribed" : "Unsubscribed"}

@@ -104,10 +104,26 @@ export function useStakeholders(companyId: number) {
   });
 }
 
+export type Frequency = "immediate" | "weekly";
+
+export function useUpdateStakeholder(companyId: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: { id: number; frequency?: Frequency; name?: string }) =>
+      unwrap(
+        api.PATCH("/api/v1/stakeholders/{stakeholder_id}", {
+          params: { path: { stakeholder_id: id } },
+          body,
+        }),
+      ),
+    onSuccess: () => qc.invalidateQueries({ queryKey: companyKeys.stakeholders(companyId) }),
+  });
+}
+
 export function useAddStakeholder(companyId: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; name: string }) =>
+    mutationFn: (body: { email: string; name: string; frequency: Frequency }) =>
       unwrap(
         api.POST("/api/v1/companies/{company_id}/stakeholders", {
           params: { path: { company_id: companyId } },

@@ -19,8 +19,18 @@ import { MilestoneDetail } from "./MilestoneDetail";
 import { MilestoneTrack } from "./MilestoneTrack";
 
 const StakeholdersPanel = lazy(() => import("@/features/admin/StakeholdersPanel"));
+const SharePanel = lazy(() => import("@/features/sharing/SharePanel"));
 
-const TABS = ["milestone", "tasks", "updates", "history", "metrics", "stakeholders"] as const;
+const TABS = [
+  "milestone",
+  "tasks",
+  "updates",
+  "history",
+  "metrics",
+  "stakeholders",
+  "share",
+] as const;
+const STAFF_TABS: readonly string[] = ["stakeholders", "share"];
 
 export default function CompanyPage() {
   const params = useParams();
@@ -57,7 +67,7 @@ export default function CompanyPage() {
   const tabParam = search.get("tab");
   const tab =
     TABS.includes(tabParam as (typeof TABS)[number]) &&
-    (tabParam !== "stakeholders" || showStakeholders)
+    (!STAFF_TABS.includes(tabParam ?? "") || showStakeholders)
       ? tabParam
       : "milestone";
 
@@ -93,6 +103,7 @@ export default function CompanyPage() {
           <Tabs.Tab value="history">History</Tabs.Tab>
           <Tabs.Tab value="metrics">Metrics</Tabs.Tab>
           {showStakeholders && <Tabs.Tab value="stakeholders">Stakeholders</Tabs.Tab>}
+          {showStakeholders && <Tabs.Tab value="share">Share</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="milestone" pt="md">
           {status && <MilestoneDetail companyId={companyId} status={status} />}
@@ -113,6 +124,13 @@ export default function CompanyPage() {
           <Tabs.Panel value="stakeholders" pt="md">
             <Suspense fallback={<LoadingState />}>
               <StakeholdersPanel companyId={companyId} />
+            </Suspense>
+          </Tabs.Panel>
+        )}
+        {showStakeholders && (
+          <Tabs.Panel value="share" pt="md">
+            <Suspense fallback={<LoadingState />}>
+              <SharePanel companyId={companyId} />
             </Suspense>
           </Tabs.Panel>
         )}
