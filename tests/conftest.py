@@ -147,6 +147,8 @@ class ApiClient:
         if self.csrf and method not in {"GET", "HEAD"} and "X-CSRF-Token" not in headers:
             headers["X-CSRF-Token"] = self.csrf
         url = path if path.startswith("/api/") else f"/api/v1{path}"
+        # Streamed bodies (the exports) are read inside that context too.
+        kwargs.setdefault("buffered", True)
         # Each request runs in a fresh context (own app context, g and session), as in
         # production, not inside the app context the test itself holds.
         return contextvars.Context().run(

@@ -21,6 +21,7 @@ ALPHA = {
     "median_days": None,
     "oldest_pending_at": "2025-09-20T00:00:00+00:00",  # the First Customer update
     "suggested_milestone": None,
+    "cohort_id": None,
 }
 BETA = {
     "name": "Beta",
@@ -37,6 +38,7 @@ BETA = {
     "median_days": None,
     "oldest_pending_at": None,
     "suggested_milestone": None,
+    "cohort_id": None,
 }
 GAMMA = {
     "name": "Gamma",
@@ -53,6 +55,7 @@ GAMMA = {
     "median_days": 10.0,  # Value Baseline: Beta 4, Alpha 10, Delta 30 days
     "oldest_pending_at": None,
     "suggested_milestone": None,
+    "cohort_id": None,
 }
 DELTA = {
     "name": "Delta",
@@ -69,6 +72,7 @@ DELTA = {
     "median_days": None,
     "oldest_pending_at": None,
     "suggested_milestone": None,
+    "cohort_id": None,
 }
 
 

@@ -40,6 +40,7 @@ COACH_A = frozenset({"coach_a"})
 COMPANY_PEOPLE_A = frozenset({"coach_a", "member_a"})  # create tasks/updates, submit tasks
 STAKEHOLDER_MANAGERS_A = frozenset({"coach_a", "admin"})
 STAFF = frozenset({"coach_a", "coach_b", "admin"})  # portfolio, analytics
+EXPORTS = [f"{r}.{x}" for r in ("portfolio", "analytics", "activity") for x in ("csv", "xlsx")]
 
 
 @dataclass
@@ -243,6 +244,18 @@ RULES: dict[tuple[str, str], Rule] = {
     # programme settings
     ("GET", "/settings"): _global(SIGNED_IN),
     ("PATCH", "/settings"): _global(ADMIN, lambda s: Call(json={"stall_min_days": 45})),
+    # cohorts, programme reporting and exports
+    ("GET", "/cohorts"): _global(SIGNED_IN),
+    ("POST", "/cohorts"): _global(
+        ADMIN, lambda s: Call(json={"name": "Autumn 2026", "starts_on": "2026-09-01"})
+    ),
+    ("PATCH", "/cohorts/{}"): _global(
+        ADMIN, lambda s: Call(path=[s.id("cohort_a")], json={"ends_on": "2026-12-31"})
+    ),
+    ("DELETE", "/cohorts/{}"): _global(ADMIN, lambda s: Call(path=[s.id("cohort_empty")])),
+    ("GET", "/analytics/cohorts"): _global(STAFF),
+    ("GET", "/activity"): _global(STAFF),
+    **{("GET", f"/exports/{name}"): _global(STAFF) for name in EXPORTS},
     # stakeholders and notifications
     ("GET", "/companies/{}/stakeholders"): _company(STAKEHOLDER_MANAGERS_A),
     ("POST", "/companies/{}/stakeholders"): _company(
@@ -326,7 +339,8 @@ def snapshot() -> dict[str, Any]:
         "evidence": ("removed_at", "review_status"),
         "stakeholders": ("subscribed",),
         "users": ("name", "active", "session_version"),
-        "companies": ("name", "description"),
+        "companies": ("name", "description", "cohort_id"),
+        "cohorts": ("name", "starts_on", "ends_on"),
         "outbox_messages": ("status",),
     }.items():
         t = db.metadata.tables[table]

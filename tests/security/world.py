@@ -12,7 +12,7 @@ import contextvars
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
@@ -22,6 +22,7 @@ from milestones.auth.passwords import hash_password
 from milestones.extensions import db
 from milestones.models import (
     CoachAssignment,
+    Cohort,
     Company,
     Evidence,
     EvidenceType,
@@ -119,8 +120,22 @@ def build_world() -> World:
     )
     for company, tag in ((a, "Aardvark"), (b, "Beta")):
         _resources(world, company, tag, primary=company is a)
+    _cohorts(world, a, b)
     db.session.commit()
     return world
+
+
+def _cohorts(world: World, a: Company, b: Company) -> None:
+    """A's cohort (its name marked: B's people must not see it), B's, and an empty one."""
+    made = {
+        "cohort_a": Cohort(name="Aardvark intake 2026", starts_on=date(2026, 1, 5)),
+        "cohort_b": Cohort(name="Beta intake 2026", starts_on=date(2026, 1, 5)),
+        "cohort_empty": Cohort(name="Empty intake", starts_on=date(2027, 1, 4)),
+    }
+    db.session.add_all(made.values())
+    db.session.flush()
+    a.cohort_id, b.cohort_id = made["cohort_a"].id, made["cohort_b"].id
+    world.ids.update({name: cohort.id for name, cohort in made.items()})
 
 
 def _resources(world: World, company: Company, tag: str, *, primary: bool) -> None:

@@ -15,6 +15,7 @@ from milestones.reporting.company_metrics import company_metrics_json
 from milestones.reporting.portfolio import portfolio_json
 from milestones.schemas.base import FastDump
 from milestones.schemas.metrics import (
+    AnalyticsQuerySchema,
     AnalyticsSchema,
     CompanyMetricsSchema,
     PingSchema,
@@ -63,13 +64,14 @@ class Portfolio(MethodView):
 
 @blp.route("/analytics/milestones")
 class MilestoneAnalytics(MethodView):
+    @blp.arguments(AnalyticsQuerySchema, location="query")
     @blp.response(200, AnalyticsSchema)
     @blp.alt_response(403, description="Members see no cross-company figures")
-    def get(self) -> dict[str, Any]:
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Per milestone across the caller's companies: started, achieved, in progress,
         mean and median days to achieve"""
         require_role(Role.COACH, Role.ADMIN)
-        return milestone_analytics(user())
+        return milestone_analytics(user(), **query)
 
 
 @blp.route("/ping")

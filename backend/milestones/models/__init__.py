@@ -3,6 +3,7 @@
 from sqlalchemy.orm import column_property
 
 from milestones.models.base import Base
+from milestones.models.cohort import Cohort
 from milestones.models.company import CoachAssignment, Company, Membership
 from milestones.models.criteria import CriterionCheck
 from milestones.models.digest import DigestSend
@@ -45,6 +46,7 @@ __all__ = [
     "Attachment",
     "Base",
     "CoachAssignment",
+    "Cohort",
     "Company",
     "CompanyStats",
     "CriterionCheck",

@@ -23,6 +23,10 @@ class Company(Base):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A cohort with companies cannot be deleted (RESTRICT; the service answers 409 first).
+    cohort_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cohorts.id", ondelete="RESTRICT"), index=True
+    )
 
     statuses = relationship(
         "MilestoneStatus",

@@ -61,6 +61,8 @@ class HistoryEvent(Base):
     __table_args__ = (
         sa.Index("ix_history_events_company_created", "company_id", "created_at"),
         sa.Index("ix_history_events_company_milestone", "company_id", "milestone"),
+        # The programme's activity log, newest first, across companies (admins).
+        sa.Index("ix_history_events_created", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,32 +9,47 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.sql import ColumnElement
 
 from milestones import catalogue
 from milestones.extensions import db
-from milestones.models import MilestoneStatus, Role, User
+from milestones.models import Company, MilestoneStatus, Role, User
 from milestones.reporting.common import scope
 from milestones.sql.aggregates import count
 from milestones.sql.dialect import median, whole_days
 from milestones.sql.session import end_read
 
 
-def milestone_analytics(viewer: User) -> dict[str, Any]:
+def milestone_analytics(viewer: User, cohort_id: int | None = None) -> dict[str, Any]:
     """{"milestones": [{milestone, started, achieved, in_progress, avg_days,
-    median_days}]}, in catalogue order, every milestone present."""
-    rows = db.session.execute(_analytics_stmt(viewer.role), {"viewer_id": viewer.id})
+    median_days}]}, in catalogue order, every milestone present; over the companies of
+    one cohort when `cohort_id` is given."""
+    params = {"viewer_id": viewer.id, "cohort_id": cohort_id}
+    rows = db.session.execute(_analytics_stmt(viewer.role, cohort_id is not None), params)
     by_key = {r["milestone"]: dict(r) for r in rows.mappings()}
     end_read()
     return {"milestones": [_analytics_row(key, by_key.get(key)) for key in catalogue.ORDER]}
 
 
-@cache
-def _analytics_stmt(role: Role) -> sa.Select[Any]:
+def achieved_days() -> ColumnElement[int | None]:
+    """The whole days a status took to be achieved; NULL while not achieved."""
     s = MilestoneStatus
-    days = sa.case((s.achieved.is_(True), whole_days(s.started_at, s.achieved_at)))
+    return sa.case((s.achieved.is_(True), whole_days(s.started_at, s.achieved_at)))
+
+
+def in_cohort(column: Any) -> ColumnElement[bool]:
+    """`column` (a company id) is one of the companies of cohort `cohort_id` (parameter)."""
+    cohort_id = sa.bindparam("cohort_id", type_=sa.Integer())
+    return column.in_(sa.select(Company.id).where(Company.cohort_id == cohort_id))
+
+
+@cache
+def _analytics_stmt(role: Role, cohort: bool = False) -> sa.Select[Any]:
+    s = MilestoneStatus
+    where = [scope(role, s.company_id), *([in_cohort(s.company_id)] if cohort else [])]
     src = (
-        sa.select(s.milestone, s.started_at, s.achieved, days.label("days"))
-        .where(scope(role, s.company_id))
+        sa.select(s.milestone, s.started_at, s.achieved, achieved_days().label("days"))
+        .where(*where)
         .subquery("s")
     )
     achieved = src.c.achieved.is_(True)

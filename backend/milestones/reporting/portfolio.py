@@ -53,6 +53,7 @@ def _portfolio_request(
     attention: bool = False,
     page: int = 1,
     page_size: int = 50,
+    cohort_id: int | None = None,
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """(the shape of the statement, its parameters) for one portfolio request."""
     descending = sort.startswith("-")
@@ -72,7 +73,9 @@ def _portfolio_request(
         params["pattern"] = like_pattern(q)
     if kind == "one" and milestone:
         params["milestone"] = catalogue.MilestoneKey(milestone)
-    return (viewer.role, bool(q), kind, attention, sort, descending), params
+    if cohort_id is not None:
+        params["cohort_id"] = cohort_id
+    return (viewer.role, bool(q), kind, attention, sort, descending, cohort_id is not None), params
 
 
 def _total(found: int | None, page: int, count_stmt: sa.Select[Any], params: Any) -> int:
@@ -94,6 +97,13 @@ def portfolio(viewer: User, **query: Any) -> tuple[list[sa.Row[Any]], int]:
     total = _total(rows[0].total if rows else None, query.get("page", 1), count_stmt, params)
     end_read()
     return rows, total
+
+
+def every_row(viewer: User, **query: Any) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """(statement, parameters) of every row the portfolio lists with these filters and
+    this sort: its page statement, with one page holding them all (the exports)."""
+    shape, params = _portfolio_request(viewer, **query, page=1, page_size=2**31 - 1)
+    return _portfolio_stmts(*shape)[1], params
 
 
 def portfolio_json(viewer: User, dump: RowDump, **query: Any) -> tuple[str, int]:
@@ -121,7 +131,7 @@ def _portfolio_json_stmt(
     shape: tuple[Any, ...], spec: tuple[tuple[str, str, bool], ...]
 ) -> sa.Select[Any]:
     _, page_stmt = _portfolio_stmts(*shape)
-    descending = shape[-1]
+    descending = shape[5]
     page = page_stmt.subquery("page")
     row = {key: iso_utc(page.c[name]) if is_time else page.c[name] for name, key, is_time in spec}
     sort_key = page.c.sort_key.desc() if descending else page.c.sort_key.asc()
@@ -145,7 +155,13 @@ def _days_in_milestone(s: Any) -> ColumnElement[int | None]:
 
 
 def _chosen(
-    role: Role, search: bool, milestone: str | None, attention_only: bool, sort: str, s: Any
+    role: Role,
+    search: bool,
+    milestone: str | None,
+    attention_only: bool,
+    sort: str,
+    cohort: bool,
+    s: Any,
 ) -> Any:
     """The visible companies passing the filters: (company_id, sort_key, sort_name);
     company_stats (`s`) joined only when a filter or the sort needs it, the programme's
@@ -179,6 +195,8 @@ def _chosen(
     if search:
         pattern = sa.bindparam("pattern", type_=sa.String())
         chosen = chosen.where(sa.func.lower(Company.name).like(pattern, escape="\\"))
+    if cohort:
+        chosen = chosen.where(Company.cohort_id == sa.bindparam("cohort_id", type_=sa.Integer()))
     return chosen, key
 
 
@@ -190,6 +208,7 @@ def _portfolio_stmts(
     attention_only: bool,
     sort: str,
     descending: bool,
+    cohort: bool,
 ) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The COUNT and the page statement for one shape of request.
 
@@ -200,7 +219,7 @@ def _portfolio_stmts(
     subquery, computed once.
     """
     s = aliased(CompanyStats, name="s")
-    chosen, key = _chosen(role, search, milestone, attention_only, sort, s)
+    chosen, key = _chosen(role, search, milestone, attention_only, sort, cohort, s)
     count_stmt = sa.select(sa.func.count()).select_from(chosen.subquery())
 
     def ordering(sort_key: Any, sort_name: Any, company_id: Any) -> list[Any]:
@@ -233,6 +252,7 @@ def _portfolio_stmts(
             shown.median_days.label("median_days"),
             stats.oldest_pending_at,
             stats.suggested_milestone,
+            Company.cohort_id,
             count_stmt.scalar_subquery().label("total"),
             page.c.sort_key,
             page.c.sort_name,

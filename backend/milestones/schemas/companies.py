@@ -4,6 +4,7 @@ from marshmallow import fields, validate
 
 from milestones.catalogue import KEYS
 from milestones.schemas.base import BodySchema, NonBlank, OutSchema, PageQuery, Text
+from milestones.schemas.cohorts import DB_INT
 
 
 class CompanySchema(OutSchema):
@@ -14,6 +15,7 @@ class CompanySchema(OutSchema):
     current_milestone = fields.String(
         dump_only=True, allow_none=True, metadata={"enum": list(KEYS)}
     )
+    cohort_id = fields.Integer(dump_only=True, allow_none=True)
     coach_ids = fields.List(fields.Integer(), dump_only=True)
     member_ids = fields.List(fields.Integer(), dump_only=True)
 
@@ -22,12 +24,14 @@ class CompanyCreateSchema(BodySchema):
     name = NonBlank(required=True, validate=validate.Length(max=200))
     description = Text(multiline=True, load_default="", validate=validate.Length(max=10_000))
     joined_at = fields.AwareDateTime(default_timezone=None)
+    cohort_id = fields.Integer(allow_none=True, validate=DB_INT)
 
 
 class CompanyPatchSchema(BodySchema):
     name = NonBlank(validate=validate.Length(max=200))
     description = Text(multiline=True, validate=validate.Length(max=10_000))
     joined_at = fields.AwareDateTime()
+    cohort_id = fields.Integer(allow_none=True, validate=DB_INT)
 
 
 class CompanyQuerySchema(PageQuery):

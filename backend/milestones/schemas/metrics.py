@@ -5,6 +5,7 @@ from marshmallow import fields, validate
 from milestones.catalogue import ALL_ACHIEVED, KEYS
 from milestones.reporting.attention import REASONS
 from milestones.schemas.base import OutSchema, PageQuery, Text
+from milestones.schemas.cohorts import cohort_id_field
 
 MILESTONE_ENUM = {"enum": list(KEYS)}
 
@@ -88,6 +89,7 @@ class PortfolioRowSchema(OutSchema):
             "is reached (see the status's `suggestion`)",
         },
     )
+    cohort_id = fields.Integer(dump_only=True, allow_none=True)
 
 
 PORTFOLIO_SORTS = (
@@ -120,6 +122,11 @@ class PortfolioQuerySchema(PageQuery):
     attention = fields.Boolean(
         metadata={"description": "true: only companies with at least one attention reason"}
     )
+    cohort_id = cohort_id_field(metadata={"description": "only the companies of this cohort"})
+
+
+class AnalyticsQuerySchema(PageQuery):
+    cohort_id = cohort_id_field(metadata={"description": "only the companies of this cohort"})
 
 
 class AnalyticsRowSchema(OutSchema):

@@ -13,6 +13,7 @@ from milestones.auth.policies import company_scope
 from milestones.errors import Conflict, NotFound, Unprocessable
 from milestones.extensions import db
 from milestones.models import CoachAssignment, Company, Membership, MilestoneStatus, Role, User
+from milestones.services.cohorts import check_cohort_exists
 from milestones.timeutil import utcnow
 
 
@@ -35,7 +36,12 @@ def _name_taken(name: str, except_id: int | None = None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-def create_company(name: str, description: str = "", joined_at: datetime | None = None) -> Company:
+def create_company(
+    name: str,
+    description: str = "",
+    joined_at: datetime | None = None,
+    cohort_id: int | None = None,
+) -> Company:
     if _name_taken(name):
         raise Conflict(f"A company named {name!r} already exists.", code="duplicate_name")
     now = utcnow()
@@ -44,7 +50,10 @@ def create_company(name: str, description: str = "", joined_at: datetime | None 
         raise Unprocessable(
             "joined_at cannot be in the future.", errors={"json": {"joined_at": ["In the future."]}}
         )
-    company = Company(name=name, description=description, joined_at=joined, created_at=now)
+    check_cohort_exists(cohort_id)
+    company = Company(
+        name=name, description=description, joined_at=joined, created_at=now, cohort_id=cohort_id
+    )
     company.statuses = [
         MilestoneStatus(
             milestone=m.key,
@@ -67,6 +76,9 @@ def update_company(company: Company, data: dict[str, Any]) -> Company:
                 f"A company named {data['name']!r} already exists.", code="duplicate_name"
             )
         company.name = data["name"]
+    if "cohort_id" in data:
+        check_cohort_exists(data["cohort_id"])
+        company.cohort_id = data["cohort_id"]
     if "description" in data:
         company.description = data["description"]
     if "joined_at" in data:

@@ -650,6 +650,157 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cohorts: all of them for admins, else those holding a company the caller sees */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Cohort"][];
+                    };
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        /** Create a cohort */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CohortCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Cohort"];
+                    };
+                };
+                /** @description Name already used */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cohorts/{cohort_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                cohort_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a cohort without companies */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cohort_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The cohort still has companies */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Edit a cohort */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    cohort_id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CohortPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Cohort"];
+                    };
+                };
+                /** @description Name already used */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/milestones": {
         parameters: {
             query?: never;
@@ -2209,6 +2360,8 @@ export interface paths {
                     order?: "asc" | "desc";
                     /** @description true: only companies with at least one attention reason */
                     attention?: boolean;
+                    /** @description only the companies of this cohort */
+                    cohort_id?: number;
                     page?: number;
                     page_size?: number;
                 };
@@ -2260,7 +2413,10 @@ export interface paths {
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description only the companies of this cohort */
+                    cohort_id?: number;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2283,6 +2439,7 @@ export interface paths {
                     };
                     content?: never;
                 };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -2323,6 +2480,430 @@ export interface paths {
                         "application/json": components["schemas"]["Ping"];
                     };
                 };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Per cohort and milestone: companies started, achieved, in progress, mean and
+         *     median days to achieve (the caller's companies, as analytics)
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CohortComparison"];
+                    };
+                };
+                /** @description Members see no cross-company figures */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every history event of the caller's companies, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    company_id?: number;
+                    actor_id?: number;
+                    event?: "toggled" | "evidence_added" | "evidence_removed" | "evidence_proposed" | "evidence_accepted" | "evidence_rejected" | "criterion_checked";
+                    milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr";
+                    /** @description from this time (or day) on, included */
+                    since?: string;
+                    /** @description before this time; a day is included whole */
+                    until?: string;
+                    page?: number;
+                    page_size?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        "X-Pagination": components["headers"]["PAGINATION"];
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActivityItem"][];
+                    };
+                };
+                /** @description Members have no programme activity log */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/portfolio.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The portfolio as CSV (an attachment with a dated name) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description search by name */
+                    q?: string;
+                    /** @description current milestone, or 'all_achieved' */
+                    milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr" | "all_achieved";
+                    /** @description a leading '-' sorts descending */
+                    sort?: "name" | "current_milestone" | "days_in_milestone" | "pending_approvals" | "achieved_count" | "last_activity" | "attention" | "-name" | "-current_milestone" | "-days_in_milestone" | "-pending_approvals" | "-achieved_count" | "-last_activity" | "-attention";
+                    /** @description overrides the direction given by sort */
+                    order?: "asc" | "desc";
+                    /** @description true: only companies with at least one attention reason */
+                    attention?: boolean;
+                    /** @description only the companies of this cohort */
+                    cohort_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description portfolio.csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Members cannot export */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/portfolio.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The portfolio as XLSX (an attachment with a dated name) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description search by name */
+                    q?: string;
+                    /** @description current milestone, or 'all_achieved' */
+                    milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr" | "all_achieved";
+                    /** @description a leading '-' sorts descending */
+                    sort?: "name" | "current_milestone" | "days_in_milestone" | "pending_approvals" | "achieved_count" | "last_activity" | "attention" | "-name" | "-current_milestone" | "-days_in_milestone" | "-pending_approvals" | "-achieved_count" | "-last_activity" | "-attention";
+                    /** @description overrides the direction given by sort */
+                    order?: "asc" | "desc";
+                    /** @description true: only companies with at least one attention reason */
+                    attention?: boolean;
+                    /** @description only the companies of this cohort */
+                    cohort_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description portfolio.xlsx */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Members cannot export */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/analytics.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The analytics as CSV (an attachment with a dated name) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only the companies of this cohort */
+                    cohort_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description analytics.csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Members cannot export */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/analytics.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The analytics as XLSX (an attachment with a dated name) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only the companies of this cohort */
+                    cohort_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description analytics.xlsx */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Members cannot export */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/activity.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The activity as CSV (an attachment with a dated name) */
+        get: {
+            parameters: {
+                query?: {
+                    company_id?: number;
+                    actor_id?: number;
+                    event?: "toggled" | "evidence_added" | "evidence_removed" | "evidence_proposed" | "evidence_accepted" | "evidence_rejected" | "criterion_checked";
+                    milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr";
+                    /** @description from this time (or day) on, included */
+                    since?: string;
+                    /** @description before this time; a day is included whole */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description activity.csv */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Members cannot export */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
+                default: components["responses"]["DEFAULT_ERROR"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/activity.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The activity as XLSX (an attachment with a dated name) */
+        get: {
+            parameters: {
+                query?: {
+                    company_id?: number;
+                    actor_id?: number;
+                    event?: "toggled" | "evidence_added" | "evidence_removed" | "evidence_proposed" | "evidence_accepted" | "evidence_rejected" | "criterion_checked";
+                    milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr";
+                    /** @description from this time (or day) on, included */
+                    since?: string;
+                    /** @description before this time; a day is included whole */
+                    until?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description activity.xlsx */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Members cannot export */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["UNPROCESSABLE_ENTITY"];
                 default: components["responses"]["DEFAULT_ERROR"];
             };
         };
@@ -3592,6 +4173,7 @@ export interface components {
             readonly joined_at?: string;
             /** @enum {string|null} */
             readonly current_milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr" | null;
+            readonly cohort_id?: number | null;
             readonly coach_ids?: number[];
             readonly member_ids?: number[];
         };
@@ -3601,12 +4183,41 @@ export interface components {
             description: string;
             /** Format: date-time */
             joined_at?: string;
+            cohort_id?: number | null;
         };
         CompanyPatch: {
             name?: string;
             description?: string;
             /** Format: date-time */
             joined_at?: string;
+            cohort_id?: number | null;
+        };
+        Cohort: {
+            readonly id?: number;
+            readonly name?: string;
+            /** Format: date */
+            readonly starts_on?: string;
+            /** Format: date */
+            readonly ends_on?: string | null;
+            /** @description its companies the caller may see */
+            readonly company_count?: number;
+        };
+        CohortCreate: {
+            name: string;
+            /** Format: date */
+            starts_on: string;
+            /**
+             * Format: date
+             * @description on or after starts_on
+             */
+            ends_on?: string | null;
+        };
+        CohortPatch: {
+            name?: string;
+            /** Format: date */
+            starts_on?: string;
+            /** Format: date */
+            ends_on?: string | null;
         };
         Criterion: {
             readonly key?: string;
@@ -3937,6 +4548,7 @@ export interface components {
              * @enum {string|null}
              */
             readonly suggested_milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr" | null;
+            readonly cohort_id?: number | null;
         };
         AnalyticsRow: {
             /** @enum {string} */
@@ -3953,6 +4565,38 @@ export interface components {
         Ping: {
             readonly pong?: boolean;
             readonly user_id?: number;
+        };
+        CohortAnalytics: {
+            readonly cohort_id?: number;
+            readonly name?: string;
+            /** Format: date */
+            readonly starts_on?: string;
+            /** Format: date */
+            readonly ends_on?: string | null;
+            /** @description visible to the caller */
+            readonly companies?: number;
+            readonly milestones?: components["schemas"]["AnalyticsRow"][];
+        };
+        CohortComparison: {
+            readonly cohorts?: components["schemas"]["CohortAnalytics"][];
+        };
+        ActivityItem: {
+            readonly id?: number;
+            /** @enum {string} */
+            readonly milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr";
+            /** @enum {string} */
+            readonly event?: "toggled" | "evidence_added" | "evidence_removed" | "evidence_proposed" | "evidence_accepted" | "evidence_rejected" | "criterion_checked";
+            readonly previous?: boolean | null;
+            readonly achieved?: boolean | null;
+            readonly reason?: string | null;
+            readonly actor_id?: number;
+            readonly actor_name?: string;
+            readonly evidence_id?: number | null;
+            readonly evidence_title?: string | null;
+            /** Format: date-time */
+            readonly created_at?: string;
+            readonly company_id?: number;
+            readonly company_name?: string;
         };
         Stakeholder: {
             readonly id?: number;

@@ -30,11 +30,16 @@ function navItems(me: ReturnType<typeof useViewer>): NavItem[] {
   }
   items.push({ to: "/", label: "Portfolio" });
   if (can.seeApprovals(me)) items.push({ to: "/approvals", label: "Approvals" });
-  items.push({ to: "/analytics", label: "Analytics" });
+  items.push(
+    { to: "/analytics", label: "Analytics" },
+    { to: "/analytics/cohorts", label: "Cohort comparison" },
+    { to: "/activity", label: "Activity" },
+  );
   if (can.admin(me)) {
     items.push(
       { to: "/admin/users", label: "Users" },
       { to: "/admin/companies", label: "Companies" },
+      { to: "/admin/cohorts", label: "Cohorts" },
       { to: "/admin/outbox", label: "Outbox" },
       { to: "/admin/settings", label: "Settings" },
       { to: "/admin/webhooks", label: "Webhooks" },
@@ -51,6 +56,15 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const items = navItems(me);
+  // The longest entry the path is under (/analytics/cohorts is not also /analytics).
+  const activeTo = items
+    .map((i) => i.to)
+    .filter((to) =>
+      to === "/"
+        ? location.pathname === "/"
+        : location.pathname === to || location.pathname.startsWith(`${to}/`),
+    )
+    .sort((x, y) => y.length - x.length)[0];
 
   const signOut = () =>
     logout.mutate(undefined, { onSettled: () => navigate("/login", { replace: true }) });
@@ -109,9 +123,7 @@ export function AppLayout() {
             end={item.to === "/"}
             label={item.label}
             onClick={close}
-            active={
-              item.to === "/" ? location.pathname === "/" : location.pathname.startsWith(item.to)
-            }
+            active={item.to === activeTo}
           />
         ))}
         <Button

@@ -23,6 +23,9 @@ const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
 const NotificationsPage = lazy(() => import("@/features/settings/NotificationsPage"));
 const SharedPage = lazy(() => import("@/features/sharing/SharedPage"));
 const WebhooksPage = lazy(() => import("@/features/webhooks/WebhooksPage"));
+const CohortsAdminPage = lazy(() => import("@/features/cohorts/CohortsAdminPage"));
+const CohortComparisonPage = lazy(() => import("@/features/cohorts/CohortComparisonPage"));
+const ActivityPage = lazy(() => import("@/features/activity/ActivityPage"));
 
 function Lazy() {
   return (
@@ -57,7 +60,11 @@ export const routes: RouteObject[] = [
               },
               {
                 element: <RequireRole roles={["coach", "admin"]} />,
-                children: [{ path: "/analytics", element: <AnalyticsPage /> }],
+                children: [
+                  { path: "/analytics", element: <AnalyticsPage /> },
+                  { path: "/analytics/cohorts", element: <CohortComparisonPage /> },
+                  { path: "/activity", element: <ActivityPage /> },
+                ],
               },
               {
                 element: <RequireRole roles={["admin"]} />,
@@ -68,6 +75,7 @@ export const routes: RouteObject[] = [
                   { path: "/admin/outbox", element: <OutboxPage /> },
                   { path: "/admin/settings", element: <SettingsPage /> },
                   { path: "/admin/webhooks", element: <WebhooksPage /> },
+                  { path: "/admin/cohorts", element: <CohortsAdminPage /> },
                 ],
               },
               { path: "*", element: <NotFound /> },

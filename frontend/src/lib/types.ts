@@ -52,3 +52,6 @@ export type PortfolioRow = Complete<Schemas["PortfolioRow"]>;
 export type MilestoneAnalytics = Complete<Schemas["AnalyticsRow"]>;
 export type Stakeholder = Complete<Schemas["Stakeholder"]>;
 export type OutboxMessage = Complete<Schemas["OutboxMessage"]>;
+export type Cohort = Complete<Schemas["Cohort"]>;
+export type CohortAnalytics = Complete<Schemas["CohortAnalytics"]>;
+export type ActivityItem = Complete<Schemas["ActivityItem"]>;

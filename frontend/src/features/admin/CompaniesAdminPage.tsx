@@ -13,6 +13,8 @@ import { ScrollTable } from "@/components/ScrollTable";
 import { fieldErrors } from "@/lib/errors";
 import { shortDate } from "@/lib/format";
 import type { Company } from "@/lib/types";
+import { useCohorts } from "../cohorts/api";
+import { CohortPicker } from "../cohorts/CohortPicker";
 import { useCompanies } from "../company/api";
 import { useSaveCompany } from "./api";
 
@@ -27,7 +29,7 @@ export function CompanyFormModal({
 }) {
   const save = useSaveCompany();
   const form = useForm({
-    initialValues: { name: "", description: "", joined_at: "" },
+    initialValues: { name: "", description: "", joined_at: "", cohort_id: null as string | null },
     validate: { name: (v) => (v.trim() ? null : "Enter a name") },
   });
   const { setValues } = form;
@@ -39,6 +41,7 @@ export function CompanyFormModal({
         name: company?.name ?? "",
         description: company?.description ?? "",
         joined_at: company?.joined_at?.slice(0, 10) ?? "",
+        cohort_id: company?.cohort_id == null ? null : String(company.cohort_id),
       });
     }
   }, [opened, company, setValues, reset]);
@@ -61,6 +64,7 @@ export function CompanyFormModal({
               joined_at: v.joined_at
                 ? new Date(`${v.joined_at}T00:00:00Z`).toISOString()
                 : undefined,
+              cohort_id: v.cohort_id ? Number(v.cohort_id) : null,
             },
             {
               onSuccess: (c) => {
@@ -91,6 +95,7 @@ export function CompanyFormModal({
             {...form.getInputProps("joined_at")}
             error={server.joined_at}
           />
+          <CohortPicker {...form.getInputProps("cohort_id")} error={server.cohort_id} />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
@@ -113,6 +118,8 @@ export default function CompaniesAdminPage() {
   const [editing, setEditing] = useState<Company | null>(null);
   const [opened, setOpened] = useState(false);
   const companies = useCompanies({ page, page_size: 25, q: debounced || undefined });
+  const cohorts = useCohorts();
+  const cohortNames = new Map((cohorts.data ?? []).map((c) => [c.id, c.name]));
   const open = (c: Company | null) => {
     setEditing(c);
     setOpened(true);
@@ -150,6 +157,7 @@ export default function CompaniesAdminPage() {
                       <Table.Th>Name</Table.Th>
                       <Table.Th>Current milestone</Table.Th>
                       <Table.Th>Joined</Table.Th>
+                      <Table.Th>Cohort</Table.Th>
                       <Table.Th>Actions</Table.Th>
                     </Table.Tr>
                   </Table.Thead>
@@ -165,6 +173,9 @@ export default function CompaniesAdminPage() {
                           <MilestoneBadge milestone={c.current_milestone} />
                         </Table.Td>
                         <Table.Td>{shortDate(c.joined_at)}</Table.Td>
+                        <Table.Td>
+                          {c.cohort_id == null ? "—" : (cohortNames.get(c.cohort_id) ?? "…")}
+                        </Table.Td>
                         <Table.Td>
                           <Group gap="xs" wrap="nowrap">
                             <Button

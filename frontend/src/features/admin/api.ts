@@ -46,6 +46,7 @@ export function useSaveCompany() {
       name: string;
       description: string;
       joined_at?: string;
+      cohort_id?: number | null;
     }) =>
       id == null
         ? unwrap(api.POST("/api/v1/companies", { body }))

@@ -1,8 +1,10 @@
 import { Card, Grid, Table, Title } from "@mantine/core";
 import { lazy, Suspense } from "react";
+import { DownloadMenu } from "@/components/DownloadMenu";
 import { PageHeader } from "@/components/PageHeader";
 import { LoadingState, QueryBoundary } from "@/components/QueryState";
 import { ScrollTable } from "@/components/ScrollTable";
+import { CohortFilter, useCohortParam } from "@/features/cohorts/CohortFilter";
 import { days } from "@/lib/format";
 import { milestoneTitle } from "@/lib/milestones";
 import { useMilestoneAnalytics } from "./api";
@@ -11,12 +13,19 @@ import { Funnel } from "./Funnel";
 const DaysChart = lazy(() => import("./DaysChart"));
 
 export default function AnalyticsPage() {
-  const analytics = useMilestoneAnalytics();
+  const [cohortId, setCohort] = useCohortParam();
+  const analytics = useMilestoneAnalytics(cohortId);
   return (
     <>
       <PageHeader
         title="Analytics"
         description="How long companies take to reach each milestone, across the companies you can see."
+        actions={
+          <>
+            <CohortFilter value={cohortId} onChange={setCohort} />
+            <DownloadMenu report="analytics" query={{ cohort_id: cohortId }} />
+          </>
+        }
       />
       <QueryBoundary query={analytics} loadingLabel="Loading analytics…">
         {(data) => (

@@ -1,9 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api";
 
-export function useMilestoneAnalytics() {
+export function useMilestoneAnalytics(cohortId?: number) {
   return useQuery({
-    queryKey: ["analytics", "milestones"],
-    queryFn: () => unwrap(api.GET("/api/v1/analytics/milestones")),
+    queryKey: ["analytics", "milestones", { cohort_id: cohortId }],
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/v1/analytics/milestones", { params: { query: { cohort_id: cohortId } } }),
+      ),
   });
 }

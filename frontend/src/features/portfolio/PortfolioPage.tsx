@@ -15,6 +15,7 @@ import {
 import { useDebouncedValue } from "@mantine/hooks";
 import { Link, useSearchParams } from "react-router";
 import { MilestoneBadge } from "@/components/Badges";
+import { DownloadMenu } from "@/components/DownloadMenu";
 import { PageHeader } from "@/components/PageHeader";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
@@ -23,10 +24,11 @@ import { ScrollTable } from "@/components/ScrollTable";
 import { useMilestoneAnalytics } from "@/features/analytics/api";
 import { Funnel } from "@/features/analytics/Funnel";
 import { useViewer } from "@/features/auth/api";
+import { CohortFilter, useCohortParam } from "@/features/cohorts/CohortFilter";
 import { useSettings } from "@/features/settings/api";
 import { isMilestoneKey, MILESTONE_OPTIONS } from "@/lib/milestones";
 import { AttentionBadges, DaysCell } from "./Attention";
-import { type PortfolioSort, usePortfolio } from "./api";
+import { type PortfolioParams, type PortfolioSort, usePortfolio } from "./api";
 
 const FILTER_OPTIONS = [...MILESTONE_OPTIONS, { value: "all_achieved", label: "All achieved" }];
 
@@ -56,16 +58,17 @@ export default function PortfolioPage() {
       ? milestoneParam
       : undefined;
   const page = Number(params.get("page") ?? "1") || 1;
+  const [cohortId, setCohort] = useCohortParam();
   const [debouncedQ] = useDebouncedValue(q, 300);
-  const portfolio = usePortfolio({
+  const filters: PortfolioParams = {
     q: debouncedQ || undefined,
     sort,
-    milestone,
+    milestone: milestone as PortfolioParams["milestone"],
     attention: attention || undefined,
-    page,
-    page_size: 20,
-  });
-  const analytics = useMilestoneAnalytics();
+    cohort_id: cohortId,
+  };
+  const portfolio = usePortfolio({ ...filters, page, page_size: 20 });
+  const analytics = useMilestoneAnalytics(cohortId);
 
   const set = (key: string, value: string | null) => {
     const next = new URLSearchParams(params);
@@ -80,6 +83,7 @@ export default function PortfolioPage() {
       <PageHeader
         title="Portfolio"
         description="Every company you follow, where it stands and what waits for you."
+        actions={<DownloadMenu report="portfolio" query={filters} />}
       />
       <Grid>
         <Grid.Col span={{ base: 12, xl: 8 }}>
@@ -110,6 +114,7 @@ export default function PortfolioPage() {
                 clearable
                 w={{ base: "100%", xs: 180 }}
               />
+              <CohortFilter value={cohortId} onChange={setCohort} />
               <Select
                 label="Sort by"
                 data={SORT_OPTIONS}
@@ -122,14 +127,16 @@ export default function PortfolioPage() {
             <QueryBoundary query={portfolio} loadingLabel="Loading portfolio…">
               {(data) =>
                 data.items.length === 0 ? (
-                  attention && !q && !milestone ? (
+                  attention && !q && !milestone && !cohortId ? (
                     <EmptyState title="No company needs attention">
                       None is stalled, waiting for a review or silent. “All companies” lists them
                       all.
                     </EmptyState>
                   ) : (
-                    <EmptyState title={q || milestone ? "No company matches" : "No companies yet"}>
-                      {q || milestone
+                    <EmptyState
+                      title={q || milestone || cohortId ? "No company matches" : "No companies yet"}
+                    >
+                      {q || milestone || cohortId
                         ? "Try another search or filter."
                         : "Companies you are assigned to appear here."}
                     </EmptyState>

@@ -1,0 +1,53 @@
+"""Programme reporting: cohorts side by side and the activity log (coaches and admins)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app
+from flask.views import MethodView
+
+from milestones.api.pagination import Blueprint
+from milestones.auth.policies import require_role, user
+from milestones.models import Role
+from milestones.reporting import activity, cohorts
+from milestones.schemas.base import FastDump
+from milestones.schemas.reporting import (
+    ActivityItemSchema,
+    ActivityQuerySchema,
+    CohortComparisonSchema,
+)
+
+blp = Blueprint("reporting", __name__, url_prefix="/api/v1", description="Programme reporting")
+
+dump_activity = FastDump(ActivityItemSchema())
+
+
+@blp.route("/analytics/cohorts")
+class CohortAnalytics(MethodView):
+    @blp.response(200, CohortComparisonSchema)
+    @blp.alt_response(403, description="Members see no cross-company figures")
+    def get(self) -> dict[str, Any]:
+        """Per cohort and milestone: companies started, achieved, in progress, mean and
+        median days to achieve (the caller's companies, as analytics)"""
+        require_role(Role.COACH, Role.ADMIN)
+        return cohorts.cohort_analytics(user())
+
+
+@blp.route("/activity")
+class Activity(MethodView):
+    @blp.arguments(ActivityQuerySchema, location="query")
+    @blp.response(200, ActivityItemSchema(many=True))  # dumped by FastDump, in that shape
+    @blp.alt_response(403, description="Members have no programme activity log")
+    @blp.paginate()
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Response:
+        """Every history event of the caller's companies, newest first"""
+        require_role(Role.COACH, Role.ADMIN)
+        rows, total = activity.activity_page(
+            user(), pagination_parameters.page, pagination_parameters.page_size, **query
+        )
+        pagination_parameters.item_count = total
+        return current_app.response_class(
+            json.dumps(dump_activity(rows), separators=(",", ":")), mimetype="application/json"
+        )

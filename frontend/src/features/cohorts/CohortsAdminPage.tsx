@@ -1,0 +1,188 @@
+import { Button, Group, Modal, Stack, Table, TextInput, VisuallyHidden } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { notifications } from "@mantine/notifications";
+import { useEffect, useState } from "react";
+import { FormError } from "@/components/FormError";
+import { PageHeader } from "@/components/PageHeader";
+import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { ScrollTable } from "@/components/ScrollTable";
+import { errorMessage, fieldErrors } from "@/lib/errors";
+import type { Cohort } from "@/lib/types";
+import { useCohorts, useDeleteCohort, useSaveCohort } from "./api";
+
+function CohortFormModal({
+  cohort,
+  opened,
+  onClose,
+}: {
+  cohort: Cohort | null;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const save = useSaveCohort();
+  const form = useForm({
+    initialValues: { name: "", starts_on: "", ends_on: "" },
+    validate: {
+      name: (v) => (v.trim() ? null : "Enter a name"),
+      starts_on: (v) => (v ? null : "Enter the start date"),
+    },
+  });
+  const { setValues } = form;
+  const { reset } = save;
+  useEffect(() => {
+    if (opened) {
+      reset();
+      setValues({
+        name: cohort?.name ?? "",
+        starts_on: cohort?.starts_on ?? "",
+        ends_on: cohort?.ends_on ?? "",
+      });
+    }
+  }, [opened, cohort, setValues, reset]);
+  const server = fieldErrors(save.error);
+  return (
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={cohort ? `Edit ${cohort.name}` : "New cohort"}
+      centered
+    >
+      <form
+        noValidate
+        onSubmit={form.onSubmit((v) =>
+          save.mutate(
+            {
+              id: cohort?.id,
+              name: v.name.trim(),
+              starts_on: v.starts_on,
+              ends_on: v.ends_on || null,
+            },
+            {
+              onSuccess: (c) => {
+                notifications.show({ message: `${c.name} saved`, color: "green" });
+                onClose();
+              },
+            },
+          ),
+        )}
+      >
+        <Stack>
+          <FormError error={save.error} />
+          <TextInput
+            label="Cohort name"
+            required
+            {...form.getInputProps("name")}
+            error={form.errors.name ?? server.name}
+          />
+          <TextInput
+            label="Starts on"
+            type="date"
+            required
+            {...form.getInputProps("starts_on")}
+            error={form.errors.starts_on ?? server.starts_on}
+          />
+          <TextInput
+            label="Ends on"
+            type="date"
+            {...form.getInputProps("ends_on")}
+            error={server.ends_on}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              Save cohort
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export default function CohortsAdminPage() {
+  const cohorts = useCohorts();
+  const remove = useDeleteCohort();
+  const [editing, setEditing] = useState<Cohort | null>(null);
+  const [opened, setOpened] = useState(false);
+  const open = (c: Cohort | null) => {
+    setEditing(c);
+    setOpened(true);
+  };
+  const onDelete = (c: Cohort) =>
+    remove.mutate(c.id, {
+      onSuccess: () => notifications.show({ message: `${c.name} deleted`, color: "green" }),
+      onError: (e) => notifications.show({ message: errorMessage(e), color: "red" }),
+    });
+  return (
+    <>
+      <PageHeader
+        title="Cohorts"
+        description="The programme's intakes. Put each company in its cohort from the company form."
+        actions={<Button onClick={() => open(null)}>New cohort</Button>}
+      />
+      <QueryBoundary query={cohorts} loadingLabel="Loading cohorts…">
+        {(data) =>
+          data.length === 0 ? (
+            <EmptyState title="No cohorts yet">Create the first one with “New cohort”.</EmptyState>
+          ) : (
+            <ScrollTable label="Cohorts" minWidth={560}>
+              <Table striped highlightOnHover>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Name</Table.Th>
+                    <Table.Th>Starts</Table.Th>
+                    <Table.Th>Ends</Table.Th>
+                    <Table.Th>Companies</Table.Th>
+                    <Table.Th>
+                      <VisuallyHidden>Actions</VisuallyHidden>
+                    </Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.map((c) => (
+                    <Table.Tr key={c.id}>
+                      <Table.Td>{c.name}</Table.Td>
+                      <Table.Td>{c.starts_on}</Table.Td>
+                      <Table.Td>{c.ends_on ?? "—"}</Table.Td>
+                      <Table.Td>{c.company_count}</Table.Td>
+                      <Table.Td>
+                        <Group gap="xs" justify="flex-end" wrap="nowrap">
+                          <Button
+                            size="xs"
+                            variant="light"
+                            onClick={() => open(c)}
+                            aria-label={`Edit ${c.name}`}
+                          >
+                            Edit
+                          </Button>
+                          <Button
+                            size="xs"
+                            variant="subtle"
+                            color="red"
+                            onClick={() => onDelete(c)}
+                            disabled={c.company_count > 0}
+                            title={
+                              c.company_count > 0
+                                ? "Move its companies to another cohort first"
+                                : undefined
+                            }
+                            aria-label={`Delete ${c.name}`}
+                          >
+                            Delete
+                          </Button>
+                        </Group>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </ScrollTable>
+          )
+        }
+      </QueryBoundary>
+      <CohortFormModal cohort={editing} opened={opened} onClose={() => setOpened(false)} />
+    </>
+  );
+}
