@@ -162,7 +162,8 @@ def cancel_pending(email: str, company_id: int | None) -> int:
     """Cancel the pending stakeholder mails to `email`: of that company (its milestone
     mails, and a digest covering it alone), or with None every pending weekly digest.
     A digest covering other companies too still goes (they are still followed)."""
-    from milestones.notifications import stakeholder_digests
+    # digests first: importing it registers stakeholder_digests, which imports digests
+    from milestones.notifications import digests, stakeholder_digests  # noqa: F401
 
     if company_id is None:
         payloads = sa.select(OutboxPayload.id).where(OutboxPayload.kind == stakeholder_digests.KIND)
