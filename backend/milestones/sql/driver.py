@@ -57,7 +57,10 @@ class DriverStatement:
         try:
             return self._run(engine.dialect, raw, params)
         except engine.dialect.loaded_dbapi.Error:
+            # The other pooled connections died with this one (a restart, a failover):
+            # start a fresh pool rather than retry on the next dead connection.
             raw.invalidate()
+            engine.dispose()
             with engine.connect() as connection:
                 return self._again(connection, params)
         finally:
