@@ -53,18 +53,23 @@ class DriverStatement:
     def fetch_one_pooled(self, **params: Any) -> dict[str, Any] | None:
         """The same on a connection of the pool, for a request that needs no session."""
         engine = db.engine
-        raw = engine.raw_connection()
+        dbapi_error = engine.dialect.loaded_dbapi.Error
         try:
-            return self._run(engine.dialect, raw, params)
-        except engine.dialect.loaded_dbapi.Error:
-            # The other pooled connections died with this one (a restart, a failover):
-            # start a fresh pool rather than retry on the next dead connection.
-            raw.invalidate()
-            engine.dispose()
-            with engine.connect() as connection:
-                return self._again(connection, params)
-        finally:
-            raw.close()  # back to the pool
+            raw = engine.raw_connection()
+        except dbapi_error:
+            raw = None  # no connection at all: SQLAlchemy's own attempt below gives the 503
+        if raw is not None:
+            try:
+                return self._run(engine.dialect, raw, params)
+            except dbapi_error:
+                # The other pooled connections died with this one (a restart, a failover):
+                # start a fresh pool rather than retry on the next dead connection.
+                raw.invalidate()
+                engine.dispose()
+            finally:
+                raw.close()  # back to the pool
+        with engine.connect() as connection:
+            return self._again(connection, params)
 
     def _again(self, connection: sa.Connection, params: dict[str, Any]) -> dict[str, Any] | None:
         """After a driver error: the statement once more through SQLAlchemy, which raises
