@@ -70,7 +70,8 @@ def test_coach_and_member_journey(stack, new_page, tmp_path):
     expect(
         member_page.get_by_role("button", name=re.compile("Mark as achieved|Revert"))
     ).to_have_count(0)
-    expect(member_page.get_by_role("button", name=re.compile("Upload document"))).to_have_count(0)
+    # Members propose evidence (a coach accepts it): the form says so; the toggle stays the coach's.
+    expect(member_page.get_by_text("Add evidence for your coach to review")).to_be_visible()
     check_screen(member_page, "member-portal")
     member_page.get_by_role("tab", name="Updates").click()
     member_page.get_by_label(re.compile("Progress update for")).fill(
