@@ -125,6 +125,14 @@ class Evidence(Base):
     __table_args__ = (
         sa.Index("ix_evidence_company_milestone", "company_id", "milestone", "removed_at"),
         sa.Index("ix_evidence_company_metric", "company_id", "metric_key", "created_at"),
+        # The review queue's proposed evidence, oldest first (services/reviews.py).
+        sa.Index(
+            "ix_evidence_review_queue",
+            "created_at",
+            "id",
+            postgresql_where=sa.text("review_status = 'proposed' AND removed_at IS NULL"),
+            sqlite_where=sa.text("review_status = 'proposed' AND removed_at IS NULL"),
+        ),
         sa.CheckConstraint(
             "(evidence_type <> 'link' OR url IS NOT NULL)"
             " AND (evidence_type <> 'metric' OR metric_value IS NOT NULL)"

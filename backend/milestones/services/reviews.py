@@ -25,6 +25,7 @@ from milestones.errors import Conflict, DomainError, NotFound
 from milestones.extensions import db
 from milestones.models import (
     Company,
+    CompanyStats,
     Evidence,
     ProgressUpdate,
     ReviewStatus,
@@ -147,18 +148,36 @@ KINDS: dict[str, ReviewKind] = {
 @cache
 def _queue_stmts(role: Role) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """(COUNT, page) of the pending items the viewer (the `viewer_id` parameter) may see,
-    oldest first."""
-    union = sa.union_all(*(kind.pending() for kind in KINDS.values())).subquery("pending")
-    visible = scope(role, union.c.company_id)
-    count = sa.select(sa.func.count()).select_from(union).where(visible)
-    # The page is chosen first (off the partial indexes of pending rows, oldest first);
-    # only its rows are joined to their company and author.
-    # (submitted_at, id): the order of both indexes, so PostgreSQL merges them and stops
-    # after the page; a task and an update sharing both is left to the final sort by kind.
+    oldest first.
+
+    The total is the sum of the visible companies' company_stats.pending_approvals (kept
+    in step with the same rows: submitted tasks, pending updates, proposed evidence), not
+    a count of every pending item. The page: each kind gives its first `window` (offset +
+    limit) visible rows, oldest first, read off its partial index of pending rows (PostgreSQL
+    does not merge-append a UNION ALL by itself, so the kinds are limited one by one);
+    those few are sorted together, and only the page's rows are joined to their company
+    and author."""
+    stats = CompanyStats
+    count = sa.select(sa.func.coalesce(sa.func.sum(stats.pending_approvals), 0)).where(
+        scope(role, stats.company_id)
+    )
+    window = sa.bindparam("window", type_=sa.Integer())
+    firsts = []
+    for kind in KINDS.values():
+        rows = kind.pending()
+        first = (
+            rows.where(scope(role, rows.selected_columns.company_id))
+            .order_by(rows.selected_columns.submitted_at, rows.selected_columns.id)
+            .limit(window)
+            .subquery(f"first_{kind.name}")
+        )
+        firsts.append(sa.select(first))
+    union = sa.union_all(*firsts).subquery("pending")
+    # (submitted_at, id): the order of every kind's index; a task and an update sharing
+    # both is left to the final sort by kind.
     chosen = (
         sa.select(union)
-        .where(visible)
-        .order_by(union.c.submitted_at, union.c.id)
+        .order_by(union.c.submitted_at, union.c.kind, union.c.id)
         .limit(sa.bindparam("limit", type_=sa.Integer()))
         .offset(sa.bindparam("offset", type_=sa.Integer()))
         .subquery("chosen")
@@ -195,6 +214,7 @@ def pending(viewer: User, page: int, page_size: int) -> tuple[Sequence[sa.Row[An
         "now": utcnow(),
         "limit": page_size,
         "offset": (page - 1) * page_size,
+        "window": page * page_size,
     }
     total = db.session.scalar(count_stmt, params) or 0
     rows = db.session.execute(page_stmt, params).all() if total else []
