@@ -113,7 +113,7 @@ def main() -> int:
     name, database_url = bench.create_database(args.admin_url)
     server: subprocess.Popen[bytes] | None = None
     try:
-        admin, _, _ = bench.seed(database_url, args.companies, args.tasks_per_company)
+        admin, _, _, _ = bench.seed(database_url, args.companies, args.tasks_per_company)
         port = bench.free_port()
         env = {
             "DATABASE_URL": database_url,

@@ -13,11 +13,14 @@
    and whether each target is met; then drops the database.
 
 `--companies 1000 10000` runs the whole thing at each size and then compares every share
-with the first size's (target: within 10%).
+with the first size's (target: within 10%). `--exports` also downloads each CSV/XLSX
+export at each size and prints its time and the workers' peak RSS (scripts/bench_exports.py;
+its targets, under 5 s and 150 MB, are for 10,000 companies).
 
 Usage: .venv/bin/python scripts/bench_metrics.py [--companies 1000 [10000 ...]]
        [--tasks-per-company 100] [--seconds 8] [--rounds 4] [--workers 2]
        [--threads N] [--admin-url URL] [--keep] [--database URL] [--only LABEL...]
+       [--exports]
 Needs `wrk` (Debian's package; `make bench` installs it). Only loopback is used; each
 endpoint runs for --seconds in all.
 
@@ -53,6 +56,7 @@ DEFAULT_ADMIN_URL = os.environ.get(
     "BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 SEED_TARGET_SECONDS = 180.0
+PORTFOLIO = "GET /portfolio (page of 50)"
 SCALE_TOLERANCE = 0.10
 
 
@@ -63,12 +67,14 @@ class Endpoint:
     share: float | None = None  # target: req/s >= share x the bare app's
     p50_ms: float | None = None  # target: median latency <= p50_ms
     signed_in: bool = True
+    near: str | None = None  # target: req/s within 10% of this endpoint's (its label)
 
 
 @dataclass(frozen=True)
 class Context:
     company_ids: list[int]
     companies: int
+    share_tokens: list[str]
 
 
 def endpoints(ctx: Context) -> list[Endpoint]:
@@ -79,7 +85,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
         Endpoint("GET /healthz (public)", ["/api/v1/healthz"], share=0.60, signed_in=False),
         Endpoint("GET /ping (signed in)", ["/api/v1/ping"], share=0.50),
         Endpoint(
-            "GET /portfolio (page of 50)",
+            PORTFOLIO,
             [f"/api/v1/portfolio?page_size=50&page={p}" for p in range(1, pages + 1)],
             share=0.35,
         ),
@@ -101,11 +107,36 @@ def endpoints(ctx: Context) -> list[Endpoint]:
                 for p in range(1, pages + 1)
             ],
             share=0.35,
+            near=PORTFOLIO,
         ),
         Endpoint(
             "GET /reviews/pending (page of 50)",
             [f"/api/v1/reviews/pending?page_size=50&page={p}" for p in range(1, pages + 1)],
             share=0.35,
+            near=PORTFOLIO,
+        ),
+        # Added by the cockpit, evidence, sharing and reporting issues: no share of their
+        # own, but each must hold its share within 10% at ten times the data (compare()).
+        Endpoint("GET /settings", ["/api/v1/settings"]),
+        Endpoint(
+            "GET /companies/{id}/metric-series",
+            [f"/api/v1/companies/{c}/metric-series" for c in sample],
+        ),
+        Endpoint(
+            "GET /companies/{id}/evidence-proposals",
+            [f"/api/v1/companies/{c}/evidence-proposals" for c in sample],
+        ),
+        Endpoint("GET /analytics/cohorts", ["/api/v1/analytics/cohorts"]),
+        Endpoint(
+            "GET /activity (page of 50)",
+            [f"/api/v1/activity?page_size=50&page={p}" for p in range(1, pages + 1)],
+        ),
+        Endpoint("GET /cohorts", ["/api/v1/cohorts"]),
+        Endpoint("GET /webhooks", ["/api/v1/webhooks"]),
+        Endpoint(
+            "GET /shared/{token} (public)",
+            [f"/api/v1/shared/{t}" for t in ctx.share_tokens],
+            signed_in=False,
         ),
     ]
 
@@ -138,21 +169,37 @@ def drop_database(admin_url: str, name: str) -> None:
     engine.dispose()
 
 
-def seed(database_url: str, companies: int, tasks: int) -> tuple[str, list[int], float]:
+def share_tokens(admin_email: str, company_ids: list[int], count: int = 50) -> list[str]:
+    """Share links of a sample of companies, made by the admin (in the seeding process,
+    with an app context): their tokens, which are shown once."""
+    import sqlalchemy as sa
+
+    from milestones.extensions import db
+    from milestones.models import User
+    from milestones.sharing.links import create_link
+
+    admin = db.session.scalar(sa.select(User).where(User.email == admin_email))
+    sample = random.Random(11).sample(company_ids, min(count, len(company_ids)))
+    return [create_link(c, admin, {"label": "bench"}).token for c in sample]  # type: ignore[attr-defined]
+
+
+def seed(database_url: str, companies: int, tasks: int) -> tuple[str, list[int], float, list[str]]:
     """Migrate and seed in a child process (the parent keeps no app or connection)."""
     code = (
         "import json, sys\n"
         "from flask_migrate import upgrade\n"
         "from milestones import create_app\n"
         "from milestones.seeds.bench import seed_bench\n"
+        "from bench_metrics import share_tokens\n"
         "app = create_app({'SQLALCHEMY_DATABASE_URI': sys.argv[1]})\n"
         "with app.app_context():\n"
         "    upgrade()\n"
         "    r = seed_bench(int(sys.argv[2]), int(sys.argv[3]))\n"
+        "    tokens = share_tokens(r.logins['admin'], r.company_ids)\n"
         "print(json.dumps({'admin': r.logins['admin'], 'ids': r.company_ids,"
-        " 'seconds': r.seconds}))\n"
+        " 'seconds': r.seconds, 'tokens': tokens}))\n"
     )
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT / "scripts")}
     out = subprocess.run(
         [sys.executable, "-c", code, database_url, str(companies), str(tasks)],
         env=env,
@@ -162,7 +209,7 @@ def seed(database_url: str, companies: int, tasks: int) -> tuple[str, list[int],
         text=True,
     ).stdout
     result = json.loads(out.strip().splitlines()[-1])
-    return result["admin"], result["ids"], float(result["seconds"])
+    return result["admin"], result["ids"], float(result["seconds"]), result["tokens"]
 
 
 def start_gunicorn(
@@ -288,19 +335,21 @@ class Run:
     seed_seconds: float
     bare: Sample
     results: dict[str, tuple[Endpoint, Sample]]
+    exports_met: bool | None = None  # --exports: the exports' targets (printed apart)
 
     def share(self, label: str) -> float:
         return self.results[label][1].rps / self.bare.rps
 
 
-def existing(database_url: str) -> tuple[str, list[int], float]:
-    """A database seeded before (`--keep`): its bench admin and companies."""
+def existing(database_url: str) -> tuple[str, list[int], float, list[str]]:
+    """A database seeded before (`--keep`): its bench admin and companies (no share
+    tokens: only their hashes are stored, so the share page is not measured)."""
     engine = sa.create_engine(database_url)
     with engine.connect() as conn:
         admin = conn.scalar(sa.text("SELECT email FROM users WHERE role = 'admin' ORDER BY id"))
         ids = list(conn.scalars(sa.text("SELECT id FROM companies ORDER BY id")))
     engine.dispose()
-    return str(admin), ids, 0.0
+    return str(admin), ids, 0.0, []
 
 
 def run_size(args: argparse.Namespace, companies: int, workdir: Path) -> Run:
@@ -311,17 +360,21 @@ def run_size(args: argparse.Namespace, companies: int, workdir: Path) -> Run:
     servers: list[subprocess.Popen[bytes]] = []
     try:
         if args.database:
-            admin, company_ids, seed_seconds = existing(database_url)
+            admin, company_ids, seed_seconds, tokens = existing(database_url)
             companies = len(company_ids)
         else:
             print(f"seeding {companies} companies x {args.tasks_per_company} tasks...", flush=True)
-            admin, company_ids, seed_seconds = seed(database_url, companies, args.tasks_per_company)
+            admin, company_ids, seed_seconds, tokens = seed(
+                database_url, companies, args.tasks_per_company
+            )
             print(f"seeded in {seed_seconds:.1f} s", flush=True)
         app_port, bare_port = free_port(), free_port()
         env = {
             "DATABASE_URL": database_url,
             "SECRET_KEY": "bench-secret-" + uuid.uuid4().hex,
             "APP_ENV": "development",
+            # the share page's per-address limit would refuse wrk's loopback requests
+            "SHARE_RATE_LIMIT": "100000000 per minute",
         }
         workers, threads = args.workers, args.threads
         servers.append(
@@ -333,7 +386,8 @@ def run_size(args: argparse.Namespace, companies: int, workdir: Path) -> Run:
         from milestones.seeds.bench import PASSWORD
 
         cookie = sign_in(app_port, admin, PASSWORD)
-        measured = endpoints(Context(company_ids=company_ids, companies=companies))
+        measured = endpoints(Context(company_ids, companies, tokens))
+        measured = [e for e in measured if e.paths]  # (no share tokens: no share page)
         measured = [e for e in measured if not args.only or any(o in e.label for o in args.only)]
         bare = Sample()
         samples = {e.label: Sample() for e in measured}
@@ -345,7 +399,15 @@ def run_size(args: argparse.Namespace, companies: int, workdir: Path) -> Run:
             for e in measured:
                 samples[e.label].add(wrk(app_port, e, cookie, per_round, workdir))
         results = {e.label: (e, samples[e.label]) for e in measured}
-        return Run(companies, args.tasks_per_company, seed_seconds, bare, results)
+        run = Run(companies, args.tasks_per_company, seed_seconds, bare, results)
+        if args.exports:
+            import bench_exports  # beside this script; it reuses the helpers here
+
+            for path in bench_exports.EXPORTS:  # warm-up: imports, plans
+                bench_exports.download(app_port, cookie, path + "?q=x")
+            print(f"\n{companies} companies x {args.tasks_per_company} tasks:", end="")
+            run.exports_met = bench_exports.measure_exports(app_port, cookie, servers[0].pid)
+        return run
     finally:
         for server in servers:
             stop(server)
@@ -358,12 +420,21 @@ def run_size(args: argparse.Namespace, companies: int, workdir: Path) -> Run:
 # --- report --------------------------------------------------------------------------------
 
 
-def verdict(endpoint: Endpoint, sample: Sample, share: float) -> tuple[str, bool]:
+def verdict(run: Run, endpoint: Endpoint, sample: Sample, share: float) -> tuple[str, bool]:
+    targets: list[tuple[str, bool]] = []
     if endpoint.share is not None:
-        return f"share >= {endpoint.share:.2f}", share >= endpoint.share
+        targets.append((f"share >= {endpoint.share:.2f}", share >= endpoint.share))
     if endpoint.p50_ms is not None:
-        return f"p50 <= {endpoint.p50_ms:.0f} ms", sample.p50 <= endpoint.p50_ms
-    return "-", True
+        targets.append((f"p50 <= {endpoint.p50_ms:.0f} ms", sample.p50 <= endpoint.p50_ms))
+    if endpoint.near is not None and endpoint.near in run.results:
+        other = run.results[endpoint.near][1].rps
+        ratio = sample.rps / other if other else 0.0
+        held = ratio >= 1 - SCALE_TOLERANCE
+        targets.append((f"{ratio:.2f} x {endpoint.near.split(' (')[0]} >= 0.90", held))
+    if not targets:
+        return "-", True
+    text = "; ".join(f"{t}: {'met' if m else 'NOT met'}" for t, m in targets)
+    return text, all(m for _, m in targets)
 
 
 def report(run: Run, args: argparse.Namespace) -> bool:
@@ -374,22 +445,22 @@ def report(run: Run, args: argparse.Namespace) -> bool:
         f"wrk -t2 -c8, {args.seconds:.0f} s per endpoint in {args.rounds} rounds; "
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
-    header = f"{'endpoint':36} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>8} {'share':>6} {'bad':>5}"
+    header = f"{'endpoint':40} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>8} {'share':>6} {'bad':>5}"
     print(f"{header}  target")
     b = run.bare
-    print(f"{BARE.label:36} {b.rps:8.0f} {b.p50:7.2f} {b.p99:8.2f} {1:6.2f} {b.bad:5d}")
+    print(f"{BARE.label:40} {b.rps:8.0f} {b.p50:7.2f} {b.p99:8.2f} {1:6.2f} {b.bad:5d}")
     ok = True
     for label, (endpoint, s) in run.results.items():
         share = run.share(label)
-        target, met = verdict(endpoint, s, share)
+        target, met = verdict(run, endpoint, s, share)
         ok &= met and s.bad == 0
-        status = "met" if met else "NOT met"
         if s.bad:
-            status += f" ({s.bad} non-2xx or failed responses)"
+            target += f" ({s.bad} non-2xx or failed responses)"
         print(
-            f"{label:36} {s.rps:8.0f} {s.p50:7.2f} {s.p99:8.2f} {share:6.2f} {s.bad:5d}"
-            f"  {target}: {status}"
+            f"{label:40} {s.rps:8.0f} {s.p50:7.2f} {s.p99:8.2f} {share:6.2f} {s.bad:5d}  {target}"
         )
+    if run.exports_met is not None:
+        ok &= run.exports_met
     if run.seed_seconds:
         seeded = run.seed_seconds <= SEED_TARGET_SECONDS
         ok &= seeded
@@ -407,7 +478,7 @@ def compare(first: Run, other: Run) -> bool:
         a, b = first.share(label), other.share(label)
         held = b >= a * (1 - SCALE_TOLERANCE)
         ok &= held
-        print(f"  {label:36} {a:5.2f} -> {b:5.2f}  within 10%: {'met' if held else 'NOT met'}")
+        print(f"  {label:40} {a:5.2f} -> {b:5.2f}  within 10%: {'met' if held else 'NOT met'}")
     return ok
 
 
@@ -423,6 +494,12 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
     parser.add_argument("--database", help="reuse a database seeded before (with --keep)")
     parser.add_argument("--only", nargs="+", help="only the endpoints whose label has one")
+    parser.add_argument(
+        "--exports",
+        action="store_true",
+        help="also time the CSV/XLSX exports and the workers' peak RSS at each size"
+        " (scripts/bench_exports.py; its targets are for 10,000 companies)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install wrk (or run `make bench`)")

@@ -10,11 +10,16 @@ max(30, ceil(1.5 x 61)) = max(30, ceil(91.5)) = 92 days.
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
-from milestones.models import TaskStatus, UpdateStatus
+from milestones.extensions import db
+from milestones.models import Company, MilestoneMedian, MilestoneStatus, TaskStatus, UpdateStatus
+from milestones.reporting import attention as attention_sql
+from tests.fixtures.mail import in_app_context
 from tests.fixtures.metrics import NOW, add_task, add_update, set_statuses
 
 SECOND = timedelta(seconds=1)
@@ -192,3 +197,66 @@ def test_more_reasons_sort_first(factory, client_for, frozen):
     assert rows["One"]["attention"] == ["stalled"]
     r = client_for(coach).get("/portfolio", query_string={"sort": "attention"})
     assert [row["name"] for row in r.get_json()] == ["Both", "One"]
+
+
+def _stored_and_computed_medians():
+    stored = db.session.execute(
+        sa.select(MilestoneMedian.milestone, MilestoneMedian.median_days, MilestoneMedian.achievers)
+    ).all()
+    computed = db.session.execute(attention_sql.medians_select()).all()
+    return sorted(map(tuple, stored)), sorted(map(tuple, computed))
+
+
+def test_stored_medians_follow_every_status_write(programme, factory):
+    stored, computed = _stored_and_computed_medians()
+    assert stored == computed
+    assert ("value_baseline", 61.0, 5) in stored
+    # A sixth achiever (100 days): median of 40, 60, 61, 62, 70, 100 = 61.5.
+    coach = factory.coach()
+    _achievers(factory, coach, days=(100,), prefix="C")
+    stored, computed = _stored_and_computed_medians()
+    assert stored == computed and ("value_baseline", 61.5, 6) in stored
+    # Deleting a company recomputes them too (its statuses go with it).
+    db.session.delete(db.session.scalar(sa.select(Company).where(Company.name == "C0")))
+    db.session.commit()
+    stored, computed = _stored_and_computed_medians()
+    assert stored == computed and ("value_baseline", 61.0, 5) in stored
+
+
+@pytest.mark.postgres
+def test_two_concurrent_achievements_both_count_in_the_medians(app, factory, frozen):
+    coach = factory.coach()
+    _achievers(factory, coach, days=(10, 20, 30))
+    ids = [_company(factory, coach, f"Racer {i}", NOW - 90 * DAY).id for i in range(2)]
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def achieve(company_id: int, days: int) -> None:
+        status = db.session.scalar(
+            sa.select(MilestoneStatus).where(
+                MilestoneStatus.company_id == company_id, MilestoneStatus.position == 0
+            )
+        )
+        status.achieved, status.achieved_at = True, status.started_at + days * DAY
+        db.session.flush()
+        barrier.wait()  # both transactions have written before either commits
+        db.session.commit()
+
+    def run(company_id: int, days: int) -> None:
+        try:
+            in_app_context(app, achieve, company_id, days)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=run, args=(i, d)) for i, d in zip(ids, (40, 50), strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    db.session.expire_all()
+    stored, computed = _stored_and_computed_medians()
+    assert stored == computed and ("value_baseline", 30.0, 5) in stored  # 10 20 30 40 50

@@ -27,7 +27,7 @@ from milestones.models.notification import (
 )
 from milestones.models.settings import ProgrammeSettings
 from milestones.models.sharing import ShareLink
-from milestones.models.stats import CompanyStats
+from milestones.models.stats import CompanyStats, MilestoneMedian
 from milestones.models.task import (
     ProgressUpdate,
     ReviewDecision,
@@ -59,6 +59,7 @@ __all__ = [
     "LoginAttempt",
     "Membership",
     "MetricKey",
+    "MilestoneMedian",
     "MilestoneStatus",
     "OutboxMessage",
     "OutboxPayload",

@@ -44,3 +44,20 @@ class CompanyStats(Base):
     suggested_milestone: Mapped[MilestoneKey | None] = mapped_column(
         str_enum(MilestoneKey, "suggested_milestone")
     )
+
+
+class MilestoneMedian(Base):
+    """Per milestone, the median whole days to achieve it over every company of the
+    programme (SPEC Part 2, "Attention"), and how many achieved it.
+
+    Derived data, like company_stats: recomputed by one aggregate
+    (services/company_stats.py) in every transaction that writes milestone statuses, so
+    the portfolio joins five ready rows instead of aggregating every status per request.
+    """
+
+    __tablename__ = "milestone_medians"
+
+    milestone: Mapped[MilestoneKey] = mapped_column(MILESTONE_ENUM, primary_key=True)
+    # NULL when fewer than reporting.attention.MIN_ACHIEVERS achieved it.
+    median_days: Mapped[float | None] = mapped_column(sa.Double)
+    achievers: Mapped[int]

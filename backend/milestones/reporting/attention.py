@@ -4,7 +4,8 @@ have reviews waiting, or went silent.
 Everything is SQL added to the portfolio's statements, so a page costs no statement per
 row:
 - the medians come from one aggregate over the whole programme (every company, whoever
-  asks: an aggregate, so coaches may see it), a CTE computed once per statement;
+  asks: an aggregate, so coaches may see it), kept in milestone_medians (five rows) by
+  the transactions that write statuses, as company_stats is;
 - the programme settings (services.settings, read once per request) are bound
   parameters;
 - each row's reasons are CASE expressions over its company_stats row.
@@ -28,7 +29,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, expression
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from milestones.models import MilestoneStatus
+from milestones.models import MilestoneMedian, MilestoneStatus
 from milestones.models.base import UTCDateTime
 from milestones.services import settings as settings_service
 from milestones.sql.aggregates import count as count_of
@@ -73,24 +74,29 @@ def params(now: datetime) -> dict[str, Any]:
 
 
 @cache
-def medians() -> Any:
+def medians_select() -> sa.Select[Any]:
     """Per milestone, the median whole days to achieve it over every company of the
     programme (as /analytics/milestones computes it for an admin), NULL unless at least
-    MIN_ACHIEVERS achieved it: one aggregate, a CTE."""
+    MIN_ACHIEVERS achieved it, and how many did: one aggregate over the statuses, kept
+    in milestone_medians by services/company_stats.py."""
     s = MilestoneStatus
-    days = whole_days(s.started_at, s.achieved_at)
-    enough = count_of() >= int_const(MIN_ACHIEVERS)
-    return (
-        sa.select(
-            s.milestone,
-            sa.case((enough, sa.cast(median(days), sa.Float)), else_=sa.null()).label(
-                "median_days"
-            ),
-        )
-        .where(s.achieved.is_(True), s.started_at.is_not(None), s.achieved_at.is_not(None))
-        .group_by(s.milestone)
-        .cte("medians")
-    )
+    done = sa.and_(s.achieved.is_(True), s.started_at.is_not(None), s.achieved_at.is_not(None))
+    days = sa.case((done, whole_days(s.started_at, s.achieved_at)), else_=sa.null())
+    achievers = count_of(done)
+    return sa.select(
+        s.milestone,
+        sa.case(
+            (achievers >= int_const(MIN_ACHIEVERS), sa.cast(median(days), sa.Float)),
+            else_=sa.null(),
+        ).label("median_days"),
+        achievers.label("achievers"),
+    ).group_by(s.milestone)
+
+
+def medians() -> sa.Table:
+    """The medians of medians_select(), as stored (one row per milestone; a milestone
+    without a row has no median)."""
+    return MilestoneMedian.__table__  # type: ignore[return-value]
 
 
 def _ceil(value: Any) -> ColumnElement[int]:

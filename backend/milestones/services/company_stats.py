@@ -15,6 +15,11 @@ never drift, and no service has to remember to update it. Writes that bypass the
 On PostgreSQL the rows are first locked (SELECT ... FOR UPDATE, in company order): two
 transactions changing one company recompute one after the other, the second from a
 snapshot that includes the first's commit.
+
+The programme's medians (milestone_medians, reporting/attention.py) are kept the same
+way: a transaction that wrote milestone statuses (or deleted a company) recomputes the
+five rows after its companies' rows, under a transaction-level advisory lock on
+PostgreSQL, so that the last of two concurrent toggles recomputes from both.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from milestones.models import (
     CompanyStats,
     Evidence,
     HistoryEvent,
+    MilestoneMedian,
     MilestoneStatus,
     ProgressUpdate,
     ReviewStatus,
@@ -44,12 +50,14 @@ from milestones.models import (
     TaskStatus,
     UpdateStatus,
 )
-from milestones.reporting import suggestions
+from milestones.reporting import attention, suggestions
 from milestones.sql.aggregates import count
 from milestones.sql.dialect import greatest, int_const, is_
 
 TRACKED = (Company, MilestoneStatus, HistoryEvent, Evidence, Task, TaskReview, ProgressUpdate)
 _PENDING = "company_stats.pending"
+_MEDIANS = "company_stats.medians"  # the flush wrote statuses: recompute the medians
+_MEDIANS_LOCK = 0x6D745F6D  # pg_advisory_xact_lock key of the medians' recomputation
 _TABLE: sa.Table = CompanyStats.__table__  # type: ignore[assignment]
 
 
@@ -91,9 +99,34 @@ def refresh(company_ids: Iterable[int], session: OrmSession | None = None) -> No
 
 
 def refresh_all(session: OrmSession | None = None) -> None:
-    """Recompute every company's row (after bulk writes that bypass the ORM)."""
+    """Recompute every company's row and the medians (after bulk writes that bypass the
+    ORM)."""
     session = session or db.session()
     session.execute(_upsert(session.get_bind().dialect.name, True))
+    refresh_medians(session)
+
+
+@cache
+def _medians_upsert(dialect: str) -> Any:
+    table: sa.Table = MilestoneMedian.__table__  # type: ignore[assignment]
+    # SQLite: INSERT ... SELECT ... ON CONFLICT needs a WHERE in the SELECT.
+    select = attention.medians_select().where(sa.true())
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    stmt = insert.from_select(["milestone", "median_days", "achievers"], select)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.milestone],
+        set_={c: stmt.excluded[c] for c in ("median_days", "achievers")},
+    )
+
+
+def refresh_medians(executor: OrmSession | sa.Connection | None = None) -> None:
+    """Recompute milestone_medians from every status (in the caller's transaction)."""
+    executor = executor or db.session()
+    bind = executor.get_bind() if isinstance(executor, OrmSession) else executor
+    dialect = bind.dialect.name
+    if dialect == "postgresql":
+        executor.execute(sa.select(sa.func.pg_advisory_xact_lock(_MEDIANS_LOCK)))
+    executor.execute(_medians_upsert(dialect))
 
 
 def _company_of(obj: object) -> int | None:
@@ -111,6 +144,10 @@ def _note_flushed(session: OrmSession, _context: Any) -> None:
     }
     if touched:
         session.info.setdefault(_PENDING, set()).update(touched)
+    if any(isinstance(obj, MilestoneStatus) for obj in (*session.new, *session.dirty)) or any(
+        isinstance(obj, (Company, MilestoneStatus)) for obj in session.deleted
+    ):
+        session.info[_MEDIANS] = True
 
 
 def _refresh_before_commit(session: OrmSession) -> None:
@@ -118,10 +155,13 @@ def _refresh_before_commit(session: OrmSession) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending:
         refresh(pending, session)
+    if session.info.pop(_MEDIANS, False):
+        refresh_medians(session)
 
 
 def _forget(session: OrmSession, *_args: Any) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_MEDIANS, None)
 
 
 def install() -> None:
