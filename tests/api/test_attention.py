@@ -10,6 +10,7 @@ max(30, ceil(1.5 x 61)) = max(30, ceil(91.5)) = 92 days.
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from datetime import timedelta
 
@@ -182,6 +183,11 @@ def test_filter_and_sort(programme, client_for):
     assert [row["name"] for row in r.get_json()] == names[:4]
     r = client.get("/portfolio", query_string={"sort": "-attention", "page_size": 2})
     assert [row["name"] for row in r.get_json()] == ["Fresh review", "Nearly silent"]
+    # The totals (a window count on the first pages, a count apart past the last one).
+    for query, total in (({"sort": "attention"}, 7), ({"attention": "true"}, 4)):
+        for page, size in ((1, 2), (2, 3), (9, 2)):
+            r = client.get("/portfolio", query_string={**query, "page": page, "page_size": size})
+            assert json.loads(r.headers["X-Pagination"])["total"] == total, (query, page)
     assert client.get("/portfolio", query_string={"attention": "maybe"}).status_code == 422
 
 

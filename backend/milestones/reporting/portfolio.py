@@ -221,6 +221,11 @@ def _portfolio_stmts(
     s = aliased(CompanyStats, name="s")
     chosen, key = _chosen(role, search, milestone, attention_only, sort, cohort, s)
     count_stmt = sa.select(sa.func.count()).select_from(chosen.subquery())
+    # Attention is computed for every visible company before paging whatever happens:
+    # the total then comes with it (a window count) rather than from a second pass.
+    windowed = attention_only or sort == "attention"
+    if windowed:
+        chosen = chosen.add_columns(sa.func.count().over().label("total"))
 
     def ordering(sort_key: Any, sort_name: Any, company_id: Any) -> list[Any]:
         first = (sort_key.desc() if descending else sort_key.asc()).nulls_last()
@@ -253,7 +258,7 @@ def _portfolio_stmts(
             stats.oldest_pending_at,
             stats.suggested_milestone,
             Company.cohort_id,
-            count_stmt.scalar_subquery().label("total"),
+            (page.c.total if windowed else count_stmt.scalar_subquery()).label("total"),
             page.c.sort_key,
             page.c.sort_name,
         )
