@@ -118,27 +118,30 @@ class Columns:
     sort_key: ColumnElement[int]  # ascending: most reasons first, then furthest over
 
 
-def columns(stats: Any, median_row: Any, days: ColumnElement[Any]) -> Columns:
-    """The attention of a company_stats row `stats` (an alias), given the row of
-    medians() joined on its current milestone and its days in the current milestone."""
+def _threshold(stats: Any, median_days: Any) -> ColumnElement[Any]:
     minimum = sa.bindparam("stall_min_days", type_=sa.Integer())
     factor = sa.bindparam("stall_factor", type_=sa.Float())
-    median_days = median_row.c.median_days
-    threshold = sa.case(
+    return sa.case(
         (stats.current_milestone.is_(None), sa.null()),
         (median_days.is_(None), minimum),
         else_=_larger(_ceil(factor * median_days), minimum),
     )
+
+
+def _mask(stats: Any, threshold: Any, days: Any) -> ColumnElement[int]:
+    """One bit per reason that holds, in REASONS order."""
     conditions = (
         sa.and_(threshold.is_not(None), days >= threshold),
         stats.oldest_pending_at <= sa.bindparam("review_cutoff", type_=UTCDateTime()),
         stats.last_activity <= sa.bindparam("inactive_cutoff", type_=UTCDateTime()),
     )
-    # One bit per reason, in REASONS order; the list and the count are read off the mask.
-    mask = sum(
+    return sum(
         (sa.case((c, int_const(1 << i)), else_=int_const(0)) for i, c in enumerate(conditions)),
         start=int_const(0),
     )
+
+
+def _columns(median_days: Any, threshold: Any, days: Any, mask: Any) -> Columns:
     held = {m: [r for i, r in enumerate(REASONS) if m >> i & 1] for m in range(1 << len(REASONS))}
     text = sa.case({int_const(m): const(json.dumps(r)) for m, r in held.items()}, value=mask)
     count = sa.case({int_const(m): int_const(len(r)) for m, r in held.items()}, value=mask)
@@ -155,3 +158,35 @@ def columns(stats: Any, median_row: Any, days: ColumnElement[Any]) -> Columns:
         attention=json_list(text),
         sort_key=-(count * int_const(_SPAN) + over),
     )
+
+
+def columns(stats: Any, median_row: Any, days: ColumnElement[Any]) -> Columns:
+    """The attention of a company_stats row `stats` (an alias), given the row of
+    medians() joined on its current milestone and its days in the current milestone."""
+    median_days = median_row.c.median_days
+    threshold = _threshold(stats, median_days)
+    return _columns(median_days, threshold, days, _mask(stats, threshold, days))
+
+
+def every_company(stats: Any, days: ColumnElement[Any]) -> tuple[Any, Columns]:
+    """(a subquery of every company_stats row's company_id, days, threshold and reasons,
+    the attention columns over it): for filtering and sorting every company by attention.
+
+    The subquery is a fence (OFFSET 0): PostgreSQL would otherwise inline it and compute
+    the threshold and the days again at every use (the filter, the sort key, the count),
+    several times a row."""
+    median_row = medians()
+    threshold = _threshold(stats, median_row.c.median_days)
+    facts = (
+        sa.select(
+            stats.company_id,
+            days.label("days"),
+            threshold.label("threshold"),
+            _mask(stats, threshold, days).label("mask"),
+        )
+        .outerjoin(median_row, median_row.c.milestone == stats.current_milestone)
+        .offset(0)
+        .subquery("attention")
+    )
+    c = facts.c
+    return facts, _columns(sa.null(), c.threshold, c.days, c.mask)

@@ -164,10 +164,11 @@ def _chosen(
     s: Any,
 ) -> Any:
     """The visible companies passing the filters: (company_id, sort_key, sort_name);
-    company_stats (`s`) joined only when a filter or the sort needs it, the programme's
-    medians only for attention."""
-    medians = attention_sql.medians()
-    attention = attention_sql.columns(s, medians, _days_in_milestone(s))
+    company_stats (`s`) joined only when a filter or the sort needs it, every company's
+    attention (reporting/attention.every_company) only to filter or sort by it."""
+    by_attention = sort == "attention" or attention_only
+    a = aliased(CompanyStats, name="a")
+    facts, attention = attention_sql.every_company(a, _days_in_milestone(a))
     keys: dict[str, Any] = {
         "name": sa.func.lower(Company.name),
         "current_milestone": s.position,
@@ -180,10 +181,10 @@ def _chosen(
         key.label("sort_key"),
         sa.func.lower(Company.name).label("sort_name"),
     ).where(scope(role))
-    if milestone is not None or sort != "name" or attention_only:
+    if milestone is not None or (sort not in ("name", "attention")):
         chosen = chosen.join(s, s.company_id == Company.id)
-    if sort == "attention" or attention_only:
-        chosen = chosen.outerjoin(medians, medians.c.milestone == s.current_milestone)
+    if by_attention:
+        chosen = chosen.join(facts, facts.c.company_id == Company.id)
     if attention_only:
         chosen = chosen.where(attention.count > int_const(0))
     if milestone == ALL_ACHIEVED:
