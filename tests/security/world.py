@@ -1,9 +1,10 @@
 """A small, fixed world for the security suite: two companies (A and B), one person per role
 and relation, and one of every resource in company A, each marked so a leak is visible.
 
-Rows are written through the models (fast: no password hashing per user, no dependence on
-routes still being written); sessions are opened by writing the Flask-Login identity into
-the cookie, as a login would, so each test costs a few inserts and no argon2 round.
+Rows are written through the shared builder (milestones.seeds.factory; fast: one password
+hash for everyone, no dependence on routes still being written); sessions are opened by
+writing the Flask-Login identity into the cookie, as a login would, so each test costs a
+few inserts and no argon2 round.
 """
 
 from __future__ import annotations
@@ -19,34 +20,27 @@ from typing import Any
 from flask import Flask
 
 from milestones.auth.passwords import hash_password
+from milestones.catalogue import KEYS
 from milestones.extensions import db
 from milestones.models import (
-    CoachAssignment,
     Cohort,
     Company,
-    Evidence,
     EvidenceType,
-    HistoryEvent,
     HistoryEventType,
-    Membership,
-    MilestoneStatus,
     OutboxMessage,
     OutboxPayload,
     OutboxStatus,
     PasswordToken,
-    ProgressUpdate,
     ReviewStatus,
     Role,
     ShareLink,
-    Stakeholder,
-    Task,
     TaskStatus,
     TokenPurpose,
     User,
     Webhook,
     WebhookDelivery,
 )
-from milestones.services import companies
+from milestones.seeds.factory import Builder
 from milestones.timeutil import utcnow
 from tests.conftest import PASSWORD, ApiClient
 
@@ -82,36 +76,36 @@ class World:
         return self.users[role]
 
 
-def _user(name: str, role: Role, email: str) -> User:
-    user = User(email=email, name=name, role=role, password_hash=_password_hash())
-    db.session.add(user)
-    return user
-
-
 def build_world() -> World:
     """Commit the world and return it (ids loaded, objects usable in the test's session)."""
+    build = Builder()
+
+    def user(name: str, role: Role, email: str) -> User:
+        return build.user(role, email=email, name=name, password_hash=_password_hash())
+
     people = {
-        "admin": _user("Ada Admin", Role.ADMIN, "admin@example.test"),
-        "coach_a": _user("Cora Coach-Aardvark", Role.COACH, "coach.aardvark@example.test"),
-        "coach_b": _user("Carl Coach-B", Role.COACH, "coach.b@example.test"),
-        "member_a": _user("Mia Aardvark-Member", Role.MEMBER, "member.aardvark@example.test"),
-        "member_b": _user("Max Member-B", Role.MEMBER, "member.b@example.test"),
-        "spare_coach": _user("Sam Spare-Coach", Role.COACH, "spare.coach@example.test"),
-        "spare_member": _user("Sue Spare-Member", Role.MEMBER, "spare.member@example.test"),
+        "admin": user("Ada Admin", Role.ADMIN, "admin@example.test"),
+        "coach_a": user("Cora Coach-Aardvark", Role.COACH, "coach.aardvark@example.test"),
+        "coach_b": user("Carl Coach-B", Role.COACH, "coach.b@example.test"),
+        "member_a": user("Mia Aardvark-Member", Role.MEMBER, "member.aardvark@example.test"),
+        "member_b": user("Max Member-B", Role.MEMBER, "member.b@example.test"),
+        "spare_coach": user("Sam Spare-Coach", Role.COACH, "spare.coach@example.test"),
+        "spare_member": user("Sue Spare-Member", Role.MEMBER, "spare.member@example.test"),
     }
-    db.session.flush()
     joined = utcnow() - timedelta(days=30)
-    a = companies.create_company(
-        "Aardvark Secret Labs", "Aardvark: contracts and revenue", joined_at=joined
+    a = build.company(
+        "Aardvark Secret Labs",
+        description="Aardvark: contracts and revenue",
+        joined_at=joined,
+        coaches=[people["coach_a"]],
+        members=[people["member_a"]],
     )
-    b = companies.create_company("Beta Widgets", "B's own description", joined_at=joined)
-    db.session.add_all(
-        [
-            CoachAssignment(company_id=a.id, user_id=people["coach_a"].id),
-            CoachAssignment(company_id=b.id, user_id=people["coach_b"].id),
-            Membership(company_id=a.id, user_id=people["member_a"].id),
-            Membership(company_id=b.id, user_id=people["member_b"].id),
-        ]
+    b = build.company(
+        "Beta Widgets",
+        description="B's own description",
+        joined_at=joined,
+        coaches=[people["coach_b"]],
+        members=[people["member_b"]],
     )
     world = World(
         a_id=a.id,
@@ -119,7 +113,7 @@ def build_world() -> World:
         users={k: Person(u.id, u.email, u.get_id()) for k, u in people.items()},
     )
     for company, tag in ((a, "Aardvark"), (b, "Beta")):
-        _resources(world, company, tag, primary=company is a)
+        _resources(build, world, company, tag, primary=company is a)
     _cohorts(world, a, b)
     db.session.commit()
     return world
@@ -138,71 +132,36 @@ def _cohorts(world: World, a: Company, b: Company) -> None:
     world.ids.update({name: cohort.id for name, cohort in made.items()})
 
 
-def _resources(world: World, company: Company, tag: str, *, primary: bool) -> None:
+def _resources(build: Builder, world: World, company: Company, tag: str, *, primary: bool) -> None:
     coach = world.users["coach_a" if primary else "coach_b"]
     member = world.users["member_a" if primary else "member_b"]
     now = utcnow()
-    first = db.session.query(MilestoneStatus).filter_by(company_id=company.id, position=0).one()
-    link = Evidence(
-        status_id=first.id,
-        company_id=company.id,
-        milestone=first.milestone,
-        evidence_type=EvidenceType.LINK,
-        title=f"{tag} signed term sheet",
-        description=f"{tag} confidential",
-        url=f"https://{tag.lower()}.example.test/term-sheet",
-        created_by_id=coach.id,
-        created_at=now,
-    )
-    metric = Evidence(
-        status_id=first.id,
-        company_id=company.id,
-        milestone=first.milestone,
-        evidence_type=EvidenceType.METRIC,
-        title=f"{tag} monthly revenue",
-        metric_value=12345.0,
-        metric_unit="EUR",
-        created_by_id=coach.id,
-        created_at=now,
-    )
-    proposed = Evidence(
-        status_id=first.id,
-        company_id=company.id,
-        milestone=first.milestone,
-        evidence_type=EvidenceType.LINK,
-        title=f"{tag} proposed invoice",
-        url=f"https://{tag.lower()}.example.test/invoice",
-        created_by_id=member.id,
-        created_at=now,
-        review_status=ReviewStatus.PROPOSED,
-    )
-    task_open = Task(
-        company_id=company.id,
-        milestone=first.milestone,
-        title=f"{tag} open task",
+    first = KEYS[0]
+    link = build.evidence(
+        company, first, now, author=coach, title=f"{tag} signed term sheet",
+        description=f"{tag} confidential", url=f"https://{tag.lower()}.example.test/term-sheet",
+    )  # fmt: skip
+    metric = build.evidence(
+        company, first, now, author=coach, kind=EvidenceType.METRIC,
+        title=f"{tag} monthly revenue", metric=(12345.0, "EUR", None),
+    )  # fmt: skip
+    proposed = build.evidence(
+        company, first, now, author=member, title=f"{tag} proposed invoice",
+        url=f"https://{tag.lower()}.example.test/invoice", review_status=ReviewStatus.PROPOSED,
+    )  # fmt: skip
+    task_open = build.task(
+        company, first, created=now, author=coach, title=f"{tag} open task",
         description=f"{tag} task details",
-        created_by_id=coach.id,
-        created_at=now,
+    )  # fmt: skip
+    task_submitted = build.task(
+        company, first, TaskStatus.SUBMITTED, now, author=coach, title=f"{tag} submitted task",
+        submitted_by=member,
+    )  # fmt: skip
+    update = build.update(
+        company, first, created=now, author=member, body=f"{tag} progress update body"
     )
-    task_submitted = Task(
-        company_id=company.id,
-        milestone=first.milestone,
-        title=f"{tag} submitted task",
-        status=TaskStatus.SUBMITTED,
-        created_by_id=coach.id,
-        created_at=now,
-        submitted_at=now,
-        submitted_by_id=member.id,
-    )
-    update = ProgressUpdate(
-        company_id=company.id,
-        milestone=first.milestone,
-        body=f"{tag} progress update body",
-        created_by_id=member.id,
-        created_at=now,
-    )
-    stakeholder = Stakeholder(
-        company_id=company.id, email=f"investor.{tag.lower()}@example.test", name=f"{tag} VC"
+    stakeholder = build.stakeholder(
+        company, f"investor.{tag.lower()}@example.test", name=f"{tag} VC"
     )
     payload = OutboxPayload(
         kind="milestone_changed",
@@ -210,9 +169,7 @@ def _resources(world: World, company: Company, tag: str, *, primary: bool) -> No
         body_text=f"{tag} mail body",
         company_id=company.id,
     )
-    db.session.add_all(
-        [link, metric, proposed, task_open, task_submitted, update, stakeholder, payload]
-    )
+    db.session.add(payload)
     db.session.flush()
     outbox = OutboxMessage(
         payload_id=payload.id,
@@ -223,17 +180,10 @@ def _resources(world: World, company: Company, tag: str, *, primary: bool) -> No
     )
     db.session.add(outbox)
     db.session.flush()
-    db.session.add(
-        HistoryEvent(
-            company_id=company.id,
-            milestone=first.milestone,
-            event=HistoryEventType.EVIDENCE_ADDED,
-            reason=f"{tag} evidence added",
-            actor_id=coach.id,
-            evidence_id=link.id,
-            created_at=now,
-        )
-    )
+    build.history(
+        company, first, HistoryEventType.EVIDENCE_ADDED, coach, now,
+        reason=f"{tag} evidence added", evidence_id=link.id,
+    )  # fmt: skip
     if primary:
         world.ids.update(
             company=company.id,

@@ -19,6 +19,7 @@ from milestones.models import (
     TaskStatus,
     UpdateStatus,
 )
+from milestones.seeds.factory import person_row
 
 COMPANIES_PER_COACH = 25
 # How many milestones the companies have achieved: most are early, a few are done.
@@ -58,19 +59,16 @@ def _moment(
 
 
 def people(companies: int, tag: str, password_hash: str, now: datetime) -> tuple[Rows, int]:
-    """One admin, a coach per COMPANIES_PER_COACH companies, a member per company."""
+    """One admin, a coach per COMPANIES_PER_COACH companies, a member per company (each
+    row shaped by seeds/factory.py's person_row)."""
     n_coaches = max(1, -(-companies // COMPANIES_PER_COACH))
-    rows: Rows = [{"email": f"admin@{tag}.test", "name": "Bench Admin", "role": Role.ADMIN.value}]
-    rows += [
-        {"email": f"coach{i}@{tag}.test", "name": f"Bench Coach {i}", "role": Role.COACH.value}
-        for i in range(n_coaches)
+    named = [(f"admin@{tag}.test", "Bench Admin", Role.ADMIN)]
+    named += [(f"coach{i}@{tag}.test", f"Bench Coach {i}", Role.COACH) for i in range(n_coaches)]
+    named += [(f"member{i}@{tag}.test", f"Bench Member {i}", Role.MEMBER) for i in range(companies)]
+    rows = [
+        {**person_row(email, name, role, password_hash), "created_at": now}
+        for email, name, role in named
     ]
-    rows += [
-        {"email": f"member{i}@{tag}.test", "name": f"Bench Member {i}", "role": "member"}
-        for i in range(companies)
-    ]
-    for person in rows:
-        person.update(password_hash=password_hash, active=True, session_version=1, created_at=now)
     return rows, n_coaches
 
 
