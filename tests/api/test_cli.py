@@ -86,7 +86,10 @@ def test_seed_demo_prints_logins_and_is_idempotent(app, anon):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed", "demo"])
     assert first.exit_code == 0, first.output
-    for email in ("admin@demo.test", "coach@demo.test", "founder@demo.test", "member@demo.test"):
+    for email in (
+        "admin@demo.test", "coach@demo.test", "coach2@demo.test", "founder@demo.test",
+        "member@demo.test",
+    ):  # fmt: skip
         assert email in first.output
     assert DEMO_PASSWORD in first.output
     companies = db.session.scalar(sa.select(sa.func.count()).select_from(Company))
@@ -101,8 +104,11 @@ def test_seed_demo_prints_logins_and_is_idempotent(app, anon):
         .group_by(MilestoneStatus.company_id)
     ).all()
     assert len({count for _, count in achieved}) >= 3
+    # Each coach sees their own portfolio (Kestrel Drones has both).
     assert anon.login("coach@demo.test", DEMO_PASSWORD).status_code == 200
-    assert len(anon.get("/companies").get_json()) == companies
+    assert len(anon.get("/companies").get_json()) == 6
+    assert anon.login("coach2@demo.test", DEMO_PASSWORD).status_code == 200
+    assert len(anon.get("/companies").get_json()) == 7
 
 
 def test_stats_rebuild_recomputes_figures_written_around_the_app(app, factory):

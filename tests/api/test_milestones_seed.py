@@ -13,7 +13,7 @@ def test_demo_data_follows_the_milestone_rules(app):
     seed_demo()
     db.session.expire_all()
     companies = db.session.scalars(sa.select(Company).order_by(Company.id)).all()
-    assert len(companies) == 5
+    assert len(companies) == 12
     for company in companies:
         statuses = company.statuses
         assert statuses[0].started_at == company.joined_at
