@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import UTC
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load
@@ -183,6 +184,18 @@ class Email(fields.Email):
             value = value.strip()
         result = super()._deserialize(value, attr, data, **kwargs)
         return str(result).lower()
+
+
+class UtcDateTime(fields.AwareDateTime):
+    """An aware time, read as UTC; one whose UTC falls outside years 1 to 9999 is refused
+    (it could not be stored)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        result = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return result.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("Out of range.") from None
 
 
 class PageQuery(QuerySchema):

@@ -3,7 +3,14 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from milestones.catalogue import KEYS
-from milestones.schemas.base import BodySchema, NonBlank, OutSchema, PageQuery, Text
+from milestones.schemas.base import (
+    BodySchema,
+    NonBlank,
+    OutSchema,
+    PageQuery,
+    Text,
+    UtcDateTime,
+)
 from milestones.schemas.cohorts import DB_INT
 
 
@@ -23,14 +30,14 @@ class CompanySchema(OutSchema):
 class CompanyCreateSchema(BodySchema):
     name = NonBlank(required=True, validate=validate.Length(max=200))
     description = Text(multiline=True, load_default="", validate=validate.Length(max=10_000))
-    joined_at = fields.AwareDateTime(default_timezone=None)
+    joined_at = UtcDateTime(default_timezone=None)
     cohort_id = fields.Integer(allow_none=True, validate=DB_INT)
 
 
 class CompanyPatchSchema(BodySchema):
     name = NonBlank(validate=validate.Length(max=200))
     description = Text(multiline=True, validate=validate.Length(max=10_000))
-    joined_at = fields.AwareDateTime()
+    joined_at = UtcDateTime()
     cohort_id = fields.Integer(allow_none=True, validate=DB_INT)
 
 

@@ -6,12 +6,12 @@ from marshmallow import fields, validate
 
 from milestones.catalogue import KEYS
 from milestones.models import EvidenceType
-from milestones.schemas.base import BodySchema, OutSchema, Text
+from milestones.schemas.base import BodySchema, OutSchema, Text, UtcDateTime
 
 
 class ShareLinkCreateSchema(BodySchema):
     label = Text(load_default="", validate=validate.Length(max=200))
-    expires_at = fields.AwareDateTime(
+    expires_at = UtcDateTime(
         load_default=None, allow_none=True, metadata={"description": "none: never expires"}
     )
     include_reasons = fields.Boolean(load_default=False)
