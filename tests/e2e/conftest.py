@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from scripts.stack import DEFAULT_PASSWORD, Stack
 
@@ -74,10 +74,25 @@ def sign_in(page: Page, email: str, password: str = DEFAULT_PASSWORD) -> None:
 _axe = Axe()
 
 
-def check_screen(page: Page, name: str) -> None:
-    """Save a screenshot of the screen and fail on serious or critical axe violations."""
-    SCREENS.mkdir(parents=True, exist_ok=True)
+def wait_for_data(page: Page, *shows: Locator) -> None:
+    """Until the screen shows its data: each of `shows` visible, and no loader left (a
+    spinner, a busy region, a "Loading ..." or "Checking your session ..." line)."""
+    assert shows, "say what the screen shows once its data is there"
+    for locator in shows:
+        expect(locator).to_be_visible()
     page.wait_for_load_state("networkidle")
+    expect(
+        page.locator(".mantine-Loader-root, [aria-busy='true']").filter(visible=True)
+    ).to_have_count(0)
+    loading = page.get_by_text(re.compile(r"^(Loading|Checking your session)\b"))
+    expect(loading.filter(visible=True)).to_have_count(0)
+
+
+def check_screen(page: Page, name: str, *shows: Locator) -> None:
+    """Save a screenshot once the screen shows its data (`shows`: what it must show, see
+    wait_for_data) and fail on serious or critical axe violations."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    wait_for_data(page, *shows)
     # Judge the screen at rest: a toast still fading in has, mid-transition, the contrast
     # of its opacity, not the one people read. Endless animations (spinners) are ignored.
     page.wait_for_function(

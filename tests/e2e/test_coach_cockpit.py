@@ -43,7 +43,7 @@ def test_coach_needs_attention_and_bulk_review(stack, new_page):
     expect(stalled).to_be_visible()
     stalled.focus()
     expect(page.get_by_role("tooltip")).to_contain_text("threshold 30")
-    check_screen(page, "portfolio-needs-attention")
+    check_screen(page, "portfolio-needs-attention", stalled, page.get_by_role("tooltip"))
     page.get_by_text("All companies", exact=True).click()
     expect(table.get_by_role("link", name="Fresh Start")).to_be_visible()
 
@@ -54,14 +54,13 @@ def test_coach_needs_attention_and_bulk_review(stack, new_page):
     group.get_by_role("checkbox", name="Select Task “Pricing page live”").check()
     group.get_by_role("checkbox", name="Select Task “Pilot contract signed”").check()
     expect(page.get_by_text("2 selected")).to_be_visible()
-    check_screen(page, "approvals-queue")
+    check_screen(page, "approvals-queue", group.get_by_text("3 waiting"))
     page.get_by_role("button", name="Approve selected").click()
     outcome = page.get_by_role("status", name="2 of 2 reviewed")
     expect(outcome).to_be_visible()
     expect(outcome).to_contain_text("approved Pricing page live")
     expect(outcome).to_contain_text("approved Pilot contract signed")
-    expect(group.get_by_text("1 waiting")).to_be_visible()
-    check_screen(page, "approvals-outcome")
+    check_screen(page, "approvals-outcome", outcome, group.get_by_text("1 waiting"))
 
     tasks = api.get(f"/api/v1/companies/{company_id}/tasks", params={"status": "approved"})
     assert sorted(t["title"] for t in tasks.json()) == [

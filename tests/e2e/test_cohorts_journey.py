@@ -75,7 +75,7 @@ def test_admin_compares_cohorts_and_downloads_the_portfolio(stack, new_page):
     page.goto("/admin/cohorts")
     spring = page.get_by_role("row").filter(has_text="Spring 2026")
     expect(spring.get_by_role("cell", name="2", exact=True)).to_be_visible()
-    check_screen(page, "admin-cohorts")
+    check_screen(page, "admin-cohorts", spring.get_by_role("cell", name="2", exact=True))
 
     page.goto("/analytics/cohorts")
     expect(page.get_by_role("heading", name="Median days to each milestone")).to_be_visible()
@@ -84,7 +84,12 @@ def test_admin_compares_cohorts_and_downloads_the_portfolio(stack, new_page):
     expect(figures.get_by_text("2 / 2 achieved · median 32.5 days")).to_be_visible()
     expect(figures.get_by_text("1 / 1 achieved · median 12 days")).to_be_visible()
     expect(page.locator(".recharts-bar-rectangle").first).to_be_visible()
-    check_screen(page, "cohort-comparison")
+    check_screen(
+        page,
+        "cohort-comparison",
+        figures.get_by_text("2 / 2 achieved · median 32.5 days"),
+        page.locator(".recharts-bar-rectangle").first,
+    )
 
     page.goto("/")
     page.get_by_label("Cohort").click()
@@ -92,7 +97,7 @@ def test_admin_compares_cohorts_and_downloads_the_portfolio(stack, new_page):
     expect(page).to_have_url(re.compile(r"cohort=\d+"))
     expect(page.get_by_role("link", name="Kestrel Robotics")).to_be_visible()
     expect(page.get_by_role("link", name="Lumen Foods")).to_have_count(0)
-    check_screen(page, "portfolio-by-cohort")
+    check_screen(page, "portfolio-by-cohort", page.get_by_role("link", name="Kestrel Robotics"))
     page.get_by_role("button", name="Download").click()
     with page.expect_download() as info:
         page.get_by_role("menuitem", name="CSV (.csv)").click()

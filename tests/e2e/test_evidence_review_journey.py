@@ -36,15 +36,16 @@ def test_member_proposes_coach_accepts_ticks_criteria_and_achieves(stack, new_pa
     expect(proposals.get_by_text("Waiting for review")).to_be_visible()
     expect(member_page.get_by_role("button", name=re.compile("Mark as achieved"))).to_have_count(0)
     expect(member_page.get_by_role("checkbox")).to_have_count(0)
-    check_screen(member_page, "member-proposed-evidence")
+    check_screen(
+        member_page, "member-proposed-evidence", proposals.get_by_text("Waiting for review")
+    )
 
     # The coach sees it waiting and accepts it.
     page = new_page()
     sign_in(page, coach["email"])
     page.goto(company_url)
     waiting = page.get_by_role("list", name="Proposed evidence")
-    expect(waiting.get_by_text(TITLE)).to_be_visible()
-    check_screen(page, "coach-proposal-waiting")
+    check_screen(page, "coach-proposal-waiting", waiting.get_by_text(TITLE))
     waiting.get_by_role("button", name=f"Accept evidence {TITLE}").click()
     expect(page.get_by_role("list", name="Proposed evidence")).to_have_count(0)
     evidence = page.get_by_role("list", name="Evidence", exact=True)
@@ -59,7 +60,7 @@ def test_member_proposes_coach_accepts_ticks_criteria_and_achieves(stack, new_pa
         expect(box).to_be_checked()
     expect(criteria.get_by_text(re.compile("Met · Riley Reviewer"))).to_have_count(2)
     expect(page.get_by_text("2 of 4 met")).to_be_visible()
-    check_screen(page, "coach-criteria-ticked")
+    check_screen(page, "coach-criteria-ticked", page.get_by_text("2 of 4 met"))
 
     # Achieves the milestone: the dialog lists the two criteria still unmet first.
     page.get_by_role("button", name="Mark as achieved…").click()
@@ -82,7 +83,7 @@ def test_member_proposes_coach_accepts_ticks_criteria_and_achieves(stack, new_pa
         "Value Baseline achieved",
     ):
         expect(page.get_by_text(text).first).to_be_visible()
-    check_screen(page, "coach-history-review")
+    check_screen(page, "coach-history-review", page.get_by_text("Value Baseline achieved").first)
 
     # The member sees the proposal accepted and the milestone reached.
     member_page.reload()
@@ -90,5 +91,6 @@ def test_member_proposes_coach_accepts_ticks_criteria_and_achieves(stack, new_pa
     expect(track.get_by_role("button", name="1. Value Baseline: Achieved")).to_be_visible()
     member_page.get_by_role("button", name=re.compile("1. Value Baseline")).click()
     proposals = member_page.get_by_role("list", name="Proposed evidence")
-    expect(proposals.get_by_text("Accepted", exact=True)).to_be_visible()
-    check_screen(member_page, "member-proposal-accepted")
+    check_screen(
+        member_page, "member-proposal-accepted", proposals.get_by_text("Accepted", exact=True)
+    )

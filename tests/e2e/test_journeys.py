@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import check_screen, sign_in
+from tests.e2e.conftest import check_screen, sign_in, wait_for_data
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -21,14 +21,17 @@ def test_coach_and_member_journey(stack, new_page, tmp_path):
     # The coach signs in, lands on the portfolio, opens the company.
     page = new_page()
     page.goto("/login")
-    check_screen(page, "login")
+    check_screen(page, "login", page.get_by_role("button", name="Sign in"))
     sign_in(page, coach["email"])
     page.get_by_text("All companies", exact=True).click()  # a new company needs no attention
-    expect(page.get_by_text("Acme Robotics").first).to_be_visible()
-    check_screen(page, "portfolio")
+    check_screen(page, "portfolio", page.get_by_role("table").get_by_text("Acme Robotics"))
     page.goto(company_url)
-    expect(page.get_by_role("heading", name="Value Baseline")).to_be_visible()
-    check_screen(page, "company-coach")
+    check_screen(
+        page,
+        "company-coach",
+        page.get_by_role("heading", name="Value Baseline"),
+        page.get_by_role("navigation", name="Milestone track"),
+    )
 
     # Uploads a document as evidence.
     document = tmp_path / "value-proposition.pdf"
@@ -49,8 +52,7 @@ def test_coach_and_member_journey(stack, new_page, tmp_path):
 
     # Sees it in the history.
     page.get_by_role("tab", name="History").click()
-    expect(page.get_by_text("Value proposition and pricing signed off.")).to_be_visible()
-    check_screen(page, "history")
+    check_screen(page, "history", page.get_by_text("Value proposition and pricing signed off."))
 
     # The milestone e-mail reached the SMTP server, one message per recipient.
     received = stack.wait_for_mail(mail_before + 2)[mail_before:]
@@ -71,18 +73,25 @@ def test_coach_and_member_journey(stack, new_page, tmp_path):
         member_page.get_by_role("button", name=re.compile("Mark as achieved|Revert"))
     ).to_have_count(0)
     # Members propose evidence (a coach accepts it): the form says so; the toggle stays the coach's.
-    expect(member_page.get_by_text("Add evidence for your coach to review")).to_be_visible()
-    check_screen(member_page, "member-portal")
+    check_screen(
+        member_page,
+        "member-portal",
+        member_page.get_by_text("Add evidence for your coach to review"),
+        track.get_by_role("button", name="1. Value Baseline: Achieved"),
+    )
     member_page.get_by_role("tab", name="Updates").click()
     member_page.get_by_label(re.compile("Progress update for")).fill(
         "Two pilots signed this week; invoices go out Friday."
     )
     member_page.get_by_role("button", name="Post update").click()
     updates = member_page.get_by_role("list", name="Progress updates")
-    expect(updates.get_by_text("Two pilots signed this week")).to_be_visible()
-    expect(updates.get_by_text("Pending", exact=True)).to_be_visible()
     expect(member_page.get_by_role("button", name=re.compile("^Approve update"))).to_have_count(0)
-    check_screen(member_page, "member-updates")
+    check_screen(
+        member_page,
+        "member-updates",
+        updates.get_by_text("Two pilots signed this week"),
+        updates.get_by_text("Pending", exact=True),
+    )
 
     # The coach approves it.
     page.goto(company_url)
@@ -106,7 +115,11 @@ def test_admin_creates_a_company_and_assigns_the_coach(stack, new_page):
     page = new_page()
     sign_in(page, "admin.e2e@example.test")
     page.goto("/admin/companies")
-    check_screen(page, "admin-companies")
+    # The list (companies of the other journeys) or, on a fresh stack, its empty state.
+    listed = page.get_by_role("region", name="Companies", exact=True).or_(
+        page.get_by_text("No companies yet")
+    )
+    check_screen(page, "admin-companies", listed)
     page.get_by_role("button", name="New company").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Company name").fill("Zephyr Labs")
@@ -119,20 +132,25 @@ def test_admin_creates_a_company_and_assigns_the_coach(stack, new_page):
     page.get_by_role("option", name=re.compile("Corey Coach")).click()
     page.get_by_role("button", name=re.compile("^(Add|Assign)")).first.click()
     assigned = page.get_by_role("list", name="Assigned coaches")
-    expect(assigned.get_by_text("Corey Coach")).to_be_visible()
-    check_screen(page, "admin-company-people")
+    check_screen(page, "admin-company-people", assigned.get_by_text("Corey Coach"))
 
     api = stack.session(coach["email"])
     names = [c["name"] for c in api.get("/api/v1/companies").json()]
     assert names == ["Zephyr Labs"]
 
-    for path, name in [
-        ("/admin/users", "admin-users"),
-        ("/admin/outbox", "admin-outbox"),
-        ("/analytics", "analytics"),
-    ]:
-        page.goto(path)
-        check_screen(page, name)
+    page.goto("/admin/users")
+    check_screen(page, "admin-users", page.get_by_role("cell", name=coach["email"]))
+    page.goto("/admin/outbox")
+    failed = page.get_by_role("region", name="Outbox messages")
+    check_screen(page, "admin-outbox", failed.or_(page.get_by_text("No failed messages")))
+    page.goto("/analytics")
+    counts = page.get_by_role("region", name="Company counts per milestone")
+    check_screen(
+        page,
+        "analytics",
+        counts.get_by_role("cell", name="Value Baseline"),
+        page.locator(".recharts-surface").first,
+    )
 
 
 def test_coach_screens_and_small_screens(stack, new_page):
@@ -140,20 +158,26 @@ def test_coach_screens_and_small_screens(stack, new_page):
     company = stack.create_company("Quartz Health", coaches=[coach["id"]])
     page = new_page()
     sign_in(page, coach["email"])
-    for path, name in [
-        ("/approvals", "approvals"),
-        ("/analytics", "analytics-coach"),
-    ]:
-        page.goto(path)
-        check_screen(page, name)
+    page.goto("/approvals")
+    check_screen(page, "approvals", page.get_by_text("Nothing waits for you"))
+    page.goto("/analytics")
+    counts = page.get_by_role("region", name="Company counts per milestone")
+    check_screen(page, "analytics-coach", counts.get_by_role("cell", name="Value Baseline"))
     page.goto(f"/companies/{company['id']}")
-    for tab in ("Tasks", "Metrics"):
-        page.get_by_role("tab", name=tab).click()
-        check_screen(page, f"company-{tab.lower()}")
+    page.get_by_role("tab", name="Tasks").click()
+    check_screen(page, "company-tasks", page.get_by_text("No tasks here"))
+    page.get_by_role("tab", name="Metrics").click()
+    check_screen(
+        page,
+        "company-metrics",
+        page.get_by_role("heading", name="Value Baseline: metrics"),
+        page.get_by_role("heading", name="Last 12 weeks"),
+        page.locator(".recharts-surface").first,
+    )
     phone = new_page(width=375, height=800)
     sign_in(phone, coach["email"])
     phone.goto(f"/companies/{company['id']}")
-    expect(phone.get_by_role("heading", name="Value Baseline")).to_be_visible()
+    wait_for_data(phone, phone.get_by_role("heading", name="Value Baseline"))
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"horizontal scroll at 375 px: {width}"
-    check_screen(phone, "company-375px")
+    check_screen(phone, "company-375px", phone.get_by_role("heading", name="Value Baseline"))

@@ -45,7 +45,7 @@ def test_coach_shares_a_page_that_opens_signed_out(stack, new_page):
     table = page.get_by_role("region", name="Share links")
     expect(table.get_by_text("Board, March")).to_be_visible()
     expect(table.get_by_text("Active")).to_be_visible()
-    check_screen(page, "share-panel")
+    check_screen(page, "share-panel", table.get_by_text("Board, March"))
 
     # Someone without an account opens it in a fresh browser context.
     visitor = new_page()
@@ -60,7 +60,9 @@ def test_coach_shares_a_page_that_opens_signed_out(stack, new_page):
     assert "Sasha" not in content and coach["email"] not in content
     assert "private note" not in content  # reasons are off for this link
     expect(visitor.get_by_role("button", name="Sign in")).to_have_count(0)
-    check_screen(visitor, "shared-page")
+    check_screen(
+        visitor, "shared-page", visitor.get_by_text("Value Baseline reached"), evidence_link
+    )
 
     # The coach sees the view and revokes the link; the page stops working at once.
     page.reload()
@@ -69,5 +71,4 @@ def test_coach_shares_a_page_that_opens_signed_out(stack, new_page):
     table.get_by_role("button", name="Revoke share link Board, March").click()
     expect(table.get_by_text("Revoked")).to_be_visible()
     visitor.reload()
-    expect(visitor.get_by_text("This link does not work")).to_be_visible()
-    check_screen(visitor, "shared-page-revoked")
+    check_screen(visitor, "shared-page-revoked", visitor.get_by_text("This link does not work"))
