@@ -141,7 +141,7 @@ class DemoCompany:
         self.build.evidence(
             self.company, key, created, author=self.coach, kind=EvidenceType.METRIC,
             title=metric_key.value.replace("_", " ").capitalize(),
-            metric=(value * (1 + 0.1 * (self.n % 4)), unit, metric_key),
+            metric=(float(round(value * (1 + 0.25 * (self.n % 4)))), unit, metric_key),
             criterion=criterion, recorded=True,
         )  # fmt: skip
 
