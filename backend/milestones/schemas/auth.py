@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
+from milestones.auth.abilities import ALL_ABILITIES, abilities
 from milestones.auth.session import csrf_token
 from milestones.schemas.base import BodySchema, OutSchema
 from milestones.schemas.users import UserSchema
@@ -15,6 +16,16 @@ class LoginSchema(BodySchema):
 class MeSchema(UserSchema):
     csrf_token = fields.Function(
         lambda _user: csrf_token(), dump_only=True, metadata={"type": "string"}
+    )
+    abilities = fields.Function(
+        abilities,
+        dump_only=True,
+        metadata={
+            "type": "array",
+            "items": {"type": "string", "enum": list(ALL_ABILITIES)},
+            "description": "what the role may do (auth/abilities.py); company actions "
+            "apply to `company_ids`, or to every company with `view_all_companies`",
+        },
     )
 
 

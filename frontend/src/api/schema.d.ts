@@ -4124,6 +4124,8 @@ export interface components {
             /** Format: date-time */
             readonly created_at?: string;
             readonly csrf_token?: string;
+            /** @description what the role may do (auth/abilities.py); company actions apply to `company_ids`, or to every company with `view_all_companies` */
+            readonly abilities?: ("view" | "toggle" | "manage_evidence" | "propose_evidence" | "create_task" | "submit_task" | "review" | "post_update" | "manage_stakeholders" | "manage_company" | "share" | "view_all_companies" | "manage_users" | "create_companies" | "manage_cohorts" | "manage_webhooks" | "manage_settings" | "view_outbox" | "view_portfolio" | "view_analytics" | "view_activity" | "export" | "view_review_queue")[];
         };
         Preferences: {
             /** @description mail me when a milestone of my companies is reached or reverted */

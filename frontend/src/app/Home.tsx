@@ -2,13 +2,14 @@ import { lazy } from "react";
 import { Navigate } from "react-router";
 import { EmptyState } from "@/components/QueryState";
 import { useViewer } from "@/features/auth/api";
+import { may } from "@/lib/abilities";
 
 const PortfolioPage = lazy(() => import("@/features/portfolio/PortfolioPage"));
 
 /** Coaches and admins land on the portfolio; a member goes straight to their company. */
 export function Home() {
   const me = useViewer();
-  if (me.role === "member") {
+  if (!may(me, "view_portfolio")) {
     const companyId = me.company_ids[0];
     if (companyId == null)
       return (

@@ -13,40 +13,38 @@ import { Suspense } from "react";
 import { Link, Outlet, NavLink as RouterNavLink, useLocation, useNavigate } from "react-router";
 import { LoadingState } from "@/components/QueryState";
 import { useLogout, useViewer } from "@/features/auth/api";
-import { can } from "@/lib/permissions";
+import { type Ability, may } from "@/lib/abilities";
 
 interface NavItem {
   to: string;
   label: string;
+  /** Shown when the role has it (GET /auth/me abilities); always when absent. */
+  ability?: Ability;
 }
 
+const STAFF_NAV: NavItem[] = [
+  { to: "/", label: "Portfolio" },
+  { to: "/approvals", label: "Approvals", ability: "review" },
+  { to: "/analytics", label: "Analytics", ability: "view_analytics" },
+  { to: "/analytics/cohorts", label: "Cohort comparison", ability: "view_analytics" },
+  { to: "/activity", label: "Activity", ability: "view_activity" },
+  { to: "/admin/users", label: "Users", ability: "manage_users" },
+  { to: "/admin/companies", label: "Companies", ability: "create_companies" },
+  { to: "/admin/cohorts", label: "Cohorts", ability: "manage_cohorts" },
+  { to: "/admin/outbox", label: "Outbox", ability: "view_outbox" },
+  { to: "/admin/settings", label: "Settings", ability: "manage_settings" },
+  { to: "/admin/webhooks", label: "Webhooks", ability: "manage_webhooks" },
+  { to: "/notifications", label: "Notifications" },
+];
+
 function navItems(me: ReturnType<typeof useViewer>): NavItem[] {
-  const items: NavItem[] = [];
-  if (me.role === "member") {
+  // Without the portfolio (a member): their company and their notifications.
+  if (!may(me, "view_portfolio")) {
     const id = me.company_ids[0];
-    if (id != null) items.push({ to: `/companies/${id}`, label: "My company" });
-    items.push({ to: "/notifications", label: "Notifications" });
-    return items;
+    const items: NavItem[] = id != null ? [{ to: `/companies/${id}`, label: "My company" }] : [];
+    return [...items, { to: "/notifications", label: "Notifications" }];
   }
-  items.push({ to: "/", label: "Portfolio" });
-  if (can.seeApprovals(me)) items.push({ to: "/approvals", label: "Approvals" });
-  items.push(
-    { to: "/analytics", label: "Analytics" },
-    { to: "/analytics/cohorts", label: "Cohort comparison" },
-    { to: "/activity", label: "Activity" },
-  );
-  if (can.admin(me)) {
-    items.push(
-      { to: "/admin/users", label: "Users" },
-      { to: "/admin/companies", label: "Companies" },
-      { to: "/admin/cohorts", label: "Cohorts" },
-      { to: "/admin/outbox", label: "Outbox" },
-      { to: "/admin/settings", label: "Settings" },
-      { to: "/admin/webhooks", label: "Webhooks" },
-    );
-  }
-  items.push({ to: "/notifications", label: "Notifications" });
-  return items;
+  return STAFF_NAV.filter((item) => !item.ability || may(me, item.ability));
 }
 
 export function AppLayout() {

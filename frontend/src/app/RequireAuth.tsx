@@ -1,7 +1,7 @@
 import { Navigate, Outlet, useLocation } from "react-router";
 import { ErrorState, LoadingState } from "@/components/QueryState";
 import { useMe } from "@/features/auth/api";
-import type { Role } from "@/lib/types";
+import { type Ability, may } from "@/lib/abilities";
 
 /** Renders the signed-in part of the app, or sends the visitor to /login. */
 export function RequireAuth() {
@@ -16,9 +16,9 @@ export function RequireAuth() {
   return <Outlet />;
 }
 
-/** Hides a whole screen from roles that cannot use it (the API refuses them anyway). */
-export function RequireRole({ roles }: { roles: Role[] }) {
+/** Hides a whole screen from roles without the ability (the API refuses them anyway). */
+export function RequireAbility({ ability }: { ability: Ability }) {
   const me = useMe();
-  if (!me.data || !roles.includes(me.data.role)) return <Navigate to="/" replace />;
+  if (!may(me.data, ability)) return <Navigate to="/" replace />;
   return <Outlet />;
 }

@@ -4,7 +4,7 @@ import { LoadingState } from "@/components/QueryState";
 import { Home } from "./Home";
 import { AppLayout } from "./Layout";
 import { NotFound } from "./NotFound";
-import { RequireAuth, RequireRole } from "./RequireAuth";
+import { RequireAbility, RequireAuth } from "./RequireAuth";
 import { RouteError } from "./RouteError";
 
 // Every screen is its own chunk so the first load stays small.
@@ -35,6 +35,22 @@ function Lazy() {
   );
 }
 
+// Each admin screen behind the ability it needs.
+const adminRoutes: RouteObject[] = (
+  [
+    ["/admin/users", <UsersPage key="users" />, "manage_users"],
+    ["/admin/companies", <CompaniesAdminPage key="companies" />, "create_companies"],
+    ["/admin/companies/:companyId", <CompanyAdminPage key="company" />, "manage_company"],
+    ["/admin/outbox", <OutboxPage key="outbox" />, "view_outbox"],
+    ["/admin/settings", <SettingsPage key="settings" />, "manage_settings"],
+    ["/admin/webhooks", <WebhooksPage key="webhooks" />, "manage_webhooks"],
+    ["/admin/cohorts", <CohortsAdminPage key="cohorts" />, "manage_cohorts"],
+  ] as const
+).map(([path, element, ability]) => ({
+  element: <RequireAbility ability={ability} />,
+  children: [{ path, element }],
+}));
+
 export const routes: RouteObject[] = [
   {
     errorElement: <RouteError />,
@@ -55,29 +71,21 @@ export const routes: RouteObject[] = [
               { path: "/companies/:companyId", element: <CompanyPage /> },
               { path: "/notifications", element: <NotificationsPage /> },
               {
-                element: <RequireRole roles={["coach"]} />,
+                element: <RequireAbility ability="review" />,
                 children: [{ path: "/approvals", element: <ApprovalsPage /> }],
               },
               {
-                element: <RequireRole roles={["coach", "admin"]} />,
+                element: <RequireAbility ability="view_analytics" />,
                 children: [
                   { path: "/analytics", element: <AnalyticsPage /> },
                   { path: "/analytics/cohorts", element: <CohortComparisonPage /> },
-                  { path: "/activity", element: <ActivityPage /> },
                 ],
               },
               {
-                element: <RequireRole roles={["admin"]} />,
-                children: [
-                  { path: "/admin/users", element: <UsersPage /> },
-                  { path: "/admin/companies", element: <CompaniesAdminPage /> },
-                  { path: "/admin/companies/:companyId", element: <CompanyAdminPage /> },
-                  { path: "/admin/outbox", element: <OutboxPage /> },
-                  { path: "/admin/settings", element: <SettingsPage /> },
-                  { path: "/admin/webhooks", element: <WebhooksPage /> },
-                  { path: "/admin/cohorts", element: <CohortsAdminPage /> },
-                ],
+                element: <RequireAbility ability="view_activity" />,
+                children: [{ path: "/activity", element: <ActivityPage /> }],
               },
+              ...adminRoutes,
               { path: "*", element: <NotFound /> },
             ],
           },

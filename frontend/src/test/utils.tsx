@@ -9,6 +9,46 @@ import { meKey } from "@/features/auth/api";
 import { setCsrfToken } from "@/lib/csrf";
 import type { Me } from "@/lib/types";
 
+// As GET /auth/me lists them (tests/api/test_abilities.py asserts the same lists).
+const ABILITIES = {
+  admin: [
+    "view",
+    "manage_stakeholders",
+    "manage_company",
+    "share",
+    "view_all_companies",
+    "manage_users",
+    "create_companies",
+    "manage_cohorts",
+    "manage_webhooks",
+    "manage_settings",
+    "view_outbox",
+    "view_portfolio",
+    "view_analytics",
+    "view_activity",
+    "export",
+    "view_review_queue",
+  ],
+  coach: [
+    "view",
+    "toggle",
+    "manage_evidence",
+    "propose_evidence",
+    "create_task",
+    "submit_task",
+    "review",
+    "post_update",
+    "manage_stakeholders",
+    "share",
+    "view_portfolio",
+    "view_analytics",
+    "view_activity",
+    "export",
+    "view_review_queue",
+  ],
+  member: ["view", "propose_evidence", "create_task", "submit_task", "post_update"],
+} satisfies Record<Me["role"], Me["abilities"]>;
+
 export const coach: Me = {
   id: 2,
   email: "coach@example.org",
@@ -18,6 +58,7 @@ export const coach: Me = {
   active: true,
   created_at: "2026-01-05T09:00:00Z",
   csrf_token: "csrf-coach",
+  abilities: ABILITIES.coach,
 };
 
 export const member: Me = {
@@ -29,6 +70,7 @@ export const member: Me = {
   active: true,
   created_at: "2026-01-05T09:00:00Z",
   csrf_token: "csrf-member",
+  abilities: ABILITIES.member,
 };
 
 export const admin: Me = {
@@ -40,6 +82,7 @@ export const admin: Me = {
   active: true,
   created_at: "2026-01-05T09:00:00Z",
   csrf_token: "csrf-admin",
+  abilities: ABILITIES.admin,
 };
 
 export interface MockResponse {

@@ -5,9 +5,9 @@ import { PageHeader } from "@/components/PageHeader";
 import { EmptyState, LoadingState, QueryBoundary } from "@/components/QueryState";
 import { ScrollTable } from "@/components/ScrollTable";
 import { useViewer } from "@/features/auth/api";
+import { may } from "@/lib/abilities";
 import { days } from "@/lib/format";
 import { milestoneTitle } from "@/lib/milestones";
-import { can } from "@/lib/permissions";
 import type { CohortAnalytics } from "@/lib/types";
 import { useCohortComparison } from "./api";
 
@@ -62,7 +62,7 @@ export default function CohortComparisonPage() {
         {(data) =>
           data.cohorts.length === 0 ? (
             <EmptyState title="No cohorts to compare">
-              {can.admin(me) ? (
+              {may(me, "manage_cohorts") ? (
                 <>
                   Create cohorts under{" "}
                   <Anchor component={Link} to="/admin/cohorts">

@@ -9,9 +9,9 @@ import { useViewer } from "@/features/auth/api";
 import { HistoryTimeline } from "@/features/history/HistoryTimeline";
 import { TasksPanel } from "@/features/tasks/TasksPanel";
 import { UpdatesPanel } from "@/features/updates/UpdatesPanel";
+import { mayOn } from "@/lib/abilities";
 import { ApiError } from "@/lib/errors";
 import { isMilestoneKey } from "@/lib/milestones";
-import { can } from "@/lib/permissions";
 import type { MilestoneKey } from "@/lib/types";
 import { useCompany, useCompanyMilestones } from "./api";
 import { MetricsPanel } from "./MetricsPanel";
@@ -63,7 +63,7 @@ export default function CompanyPage() {
       statuses[statuses.length - 1]?.milestone ??
       "value_baseline");
   const status = statuses.find((s) => s.milestone === selected) ?? statuses[0];
-  const showStakeholders = can.manageStakeholders(me, companyId);
+  const showStakeholders = mayOn(me, companyId, "manage_stakeholders");
   const tabParam = search.get("tab");
   const tab =
     TABS.includes(tabParam as (typeof TABS)[number]) &&

@@ -17,9 +17,9 @@ import { FormError } from "@/components/FormError";
 import { EmptyState } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
 import { useViewer } from "@/features/auth/api";
+import { mayOn, mayRemoveEvidence } from "@/lib/abilities";
 import { errorMessage } from "@/lib/errors";
 import { fileSize } from "@/lib/format";
-import { can } from "@/lib/permissions";
 import type { Evidence, MilestoneStatus } from "@/lib/types";
 import { useDeleteEvidence, useReviewEvidence } from "./api";
 import { evidenceHref } from "./CriteriaChecklist";
@@ -97,8 +97,8 @@ export function EvidenceList({
   const me = useViewer();
   const [removing, setRemoving] = useState<Evidence | null>(null);
   const remove = useDeleteEvidence(companyId);
-  const canReview = can.reviewEvidence(me, companyId);
-  const canManage = can.manageEvidence(me, companyId);
+  const canReview = mayOn(me, companyId, "manage_evidence");
+  const canManage = mayOn(me, companyId, "manage_evidence");
   const criterionText = (key: string | null) => status.criteria.find((c) => c.key === key)?.text;
 
   if (evidence.length === 0) {
@@ -106,7 +106,7 @@ export function EvidenceList({
       <EmptyState title="No evidence yet">
         {canManage
           ? "Upload a document, add a link or record a metric. A milestone needs evidence before it can be achieved."
-          : can.proposeEvidence(me, companyId)
+          : mayOn(me, companyId, "propose_evidence")
             ? "No evidence yet. Add a document, a link or a metric: your coach reviews it."
             : "No evidence has been attached to this milestone yet."}
       </EmptyState>
@@ -183,7 +183,7 @@ export function EvidenceList({
                 {canReview && e.review_status === "proposed" && (
                   <ReviewButtons companyId={companyId} item={e} />
                 )}
-                {can.removeEvidence(me, companyId, e) && (
+                {mayRemoveEvidence(me, companyId, e) && (
                   <Tooltip label="Remove evidence">
                     <ActionIcon
                       variant="subtle"

@@ -2,8 +2,8 @@ import { Alert, Badge, Button, Card, Grid, Group, Stack, Tabs, Text, Title } fro
 import { useDisclosure } from "@mantine/hooks";
 import { QueryBoundary } from "@/components/QueryState";
 import { useViewer } from "@/features/auth/api";
+import { mayOn } from "@/lib/abilities";
 import { days, shortDate } from "@/lib/format";
-import { can } from "@/lib/permissions";
 import type { MilestoneStatus } from "@/lib/types";
 import { useEvidence } from "./api";
 import { CriteriaChecklist } from "./CriteriaChecklist";
@@ -23,12 +23,11 @@ export function MilestoneDetail({
   const me = useViewer();
   const evidence = useEvidence(companyId, status.milestone);
   const [dialogOpen, dialog] = useDisclosure(false);
-  const mayToggle = can.toggleMilestone(me, companyId);
-  const mayManageEvidence = can.manageEvidence(me, companyId);
+  const mayToggle = mayOn(me, companyId, "toggle");
+  const mayManageEvidence = mayOn(me, companyId, "manage_evidence");
   // Members add evidence (a proposal) on the current milestone; coaches on any.
-  const mayAddEvidence =
-    mayManageEvidence || (can.proposeEvidence(me, companyId) && status.state === "current");
-  const isMember = me.role === "member";
+  const mayPropose = mayOn(me, companyId, "propose_evidence");
+  const mayAddEvidence = mayManageEvidence || (mayPropose && status.state === "current");
 
   return (
     <Stack>
@@ -75,7 +74,7 @@ export function MilestoneDetail({
           </Group>
         </Alert>
       )}
-      {(mayManageEvidence || isMember) && (
+      {(mayManageEvidence || mayPropose) && (
         <EvidenceProposals companyId={companyId} forCoach={mayManageEvidence} />
       )}
       <QueryBoundary query={evidence} loadingLabel="Loading evidence…">
@@ -86,7 +85,7 @@ export function MilestoneDetail({
                 companyId={companyId}
                 status={status}
                 evidence={items}
-                canCheck={can.checkCriteria(me, companyId)}
+                canCheck={mayOn(me, companyId, "manage_evidence")}
               />
             </Grid.Col>
             <Grid.Col span={{ base: 12, md: 7 }}>

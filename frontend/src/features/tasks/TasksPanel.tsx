@@ -23,9 +23,9 @@ import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
 import { useViewer } from "@/features/auth/api";
 import { useRejectFlow } from "@/features/reviews/RejectFlow";
+import { mayOn } from "@/lib/abilities";
 import { errorMessage } from "@/lib/errors";
 import { MILESTONE_OPTIONS, milestoneTitle } from "@/lib/milestones";
-import { can } from "@/lib/permissions";
 import type { MilestoneKey, Task, TaskStatus } from "@/lib/types";
 import { type TaskAction, useCreateTask, useTaskAction, useTasks } from "./api";
 
@@ -116,7 +116,7 @@ export function TaskRow({
   busy: boolean;
 }) {
   const me = useViewer();
-  const reviewer = can.reviewTasks(me, companyId);
+  const reviewer = mayOn(me, companyId, "review");
   return (
     <Paper component="li" withBorder p="sm">
       <Group justify="space-between" align="flex-start" wrap="wrap" gap="xs">
@@ -152,7 +152,7 @@ export function TaskRow({
           )}
         </Stack>
         <Group gap="xs">
-          {task.status === "open" && can.submitTask(me, companyId) && (
+          {task.status === "open" && mayOn(me, companyId, "submit_task") && (
             <Button
               size="xs"
               variant="light"
@@ -187,7 +187,7 @@ export function TaskRow({
             </>
           )}
           {(task.status === "open" || task.status === "submitted") &&
-            can.cancelTask(me, companyId) && (
+            mayOn(me, companyId, "review") && (
               <Button
                 size="xs"
                 color="gray"
@@ -262,7 +262,7 @@ export function TasksPanel({
         <Title order={3} size="h4">
           Tasks
         </Title>
-        {can.createTask(me, companyId) && (
+        {mayOn(me, companyId, "create_task") && (
           <Button size="xs" onClick={toggleCreate} aria-expanded={creating}>
             {creating ? "Close form" : "New task"}
           </Button>

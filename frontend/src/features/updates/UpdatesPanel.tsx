@@ -21,9 +21,9 @@ import { RelativeTime } from "@/components/RelativeTime";
 import { useViewer } from "@/features/auth/api";
 import { useRejectFlow } from "@/features/reviews/RejectFlow";
 import { useTasks } from "@/features/tasks/api";
+import { mayOn } from "@/lib/abilities";
 import { errorMessage } from "@/lib/errors";
 import { milestoneTitle } from "@/lib/milestones";
-import { can } from "@/lib/permissions";
 import type { MilestoneKey, Update, UpdateStatus } from "@/lib/types";
 import { useCreateUpdate, useReviewUpdate, useUpdates } from "./api";
 
@@ -164,7 +164,7 @@ export function UpdatesPanel({
     page_size: 20,
   });
   const review = useReviewUpdate(companyId);
-  const canReview = can.reviewUpdates(me, companyId);
+  const canReview = mayOn(me, companyId, "review");
   const rejectFlow = useRejectFlow<Update>({
     title: () => "Reject this update",
     label: "Why is it rejected?",
@@ -187,7 +187,7 @@ export function UpdatesPanel({
 
   return (
     <Stack>
-      {can.postUpdate(me, companyId) && (
+      {mayOn(me, companyId, "post_update") && (
         <Card>
           <PostUpdateForm companyId={companyId} milestone={milestone} />
         </Card>
