@@ -1,5 +1,5 @@
 import { Badge } from "@mantine/core";
-import { milestoneTitle } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 
 const STATUS_COLORS: Record<string, string> = {
   open: "blue",
@@ -24,6 +24,7 @@ export function StatusBadge({ status }: { status: string }) {
 }
 
 export function MilestoneBadge({ milestone }: { milestone: string | null | undefined }) {
+  const { title: milestoneTitle } = useMilestones();
   return (
     <Badge
       color={milestone ? "indigo" : "green"}

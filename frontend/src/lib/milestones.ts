@@ -1,21 +1,39 @@
-import type { MilestoneKey } from "./types";
+import { useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { api, unwrap } from "./api";
+import { queryKeys } from "./queryKeys";
+import type { Milestone, MilestoneKey } from "./types";
 
-/** The fixed catalogue (SPEC.md), for labels before the API answers and for ordering. */
-export const MILESTONES: { key: MilestoneKey; title: string }[] = [
-  { key: "value_baseline", title: "Value Baseline" },
-  { key: "first_customer", title: "First Customer" },
-  { key: "x_customers", title: "X Customers" },
-  { key: "ten_x_customers", title: "10X Customers" },
-  { key: "one_m_arr", title: "$1M ARR" },
-];
-
-export function milestoneTitle(key: string | null | undefined): string {
-  if (!key) return "All achieved";
-  return MILESTONES.find((m) => m.key === key)?.title ?? key;
+/** The catalogue from GET /milestones; it never changes while the app runs. */
+export function useCatalogue(enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.catalogue(),
+    queryFn: () => unwrap(api.GET("/api/v1/milestones")),
+    staleTime: Infinity,
+    gcTime: Infinity,
+    enabled,
+  });
 }
 
-export function isMilestoneKey(value: string | null | undefined): value is MilestoneKey {
-  return MILESTONES.some((m) => m.key === value);
+export interface MilestoneNames {
+  catalogue: Milestone[];
+  /** The milestone's title; "All achieved" for none (a company past the last one). */
+  title: (key: string | null | undefined) => string;
+  isKey: (value: string | null | undefined) => value is MilestoneKey;
+  options: { value: MilestoneKey; label: string }[];
 }
 
-export const MILESTONE_OPTIONS = MILESTONES.map((m) => ({ value: m.key, label: m.title }));
+export function milestoneNames(catalogue: Milestone[]): MilestoneNames {
+  return {
+    catalogue,
+    title: (key) => (key ? (catalogue.find((m) => m.key === key)?.title ?? key) : "All achieved"),
+    isKey: (value): value is MilestoneKey => catalogue.some((m) => m.key === value),
+    options: catalogue.map((m) => ({ value: m.key, label: m.title })),
+  };
+}
+
+/** Names and options from the catalogue, which RequireAuth loads before any screen. */
+export function useMilestones(): MilestoneNames {
+  const { data } = useCatalogue();
+  return useMemo(() => milestoneNames(data ?? []), [data]);
+}

@@ -7,7 +7,9 @@ import { vi } from "vitest";
 import { theme } from "@/app/theme";
 import { meKey } from "@/features/auth/api";
 import { setCsrfToken } from "@/lib/csrf";
+import { queryKeys } from "@/lib/queryKeys";
 import type { Me } from "@/lib/types";
+import { CATALOGUE } from "./catalogue";
 
 // As GET /auth/me lists them (tests/api/test_abilities.py asserts the same lists).
 const ABILITIES = {
@@ -168,6 +170,7 @@ export function renderWithApp(
     defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } },
   });
   client.setQueryData(meKey, me);
+  client.setQueryData(queryKeys.catalogue(), CATALOGUE);
   setCsrfToken(me?.csrf_token ?? null);
   const router = createMemoryRouter([{ path: routePath, element: ui }, ...extraRoutes], {
     initialEntries: [path],

@@ -8,7 +8,7 @@ import { RelativeTime } from "@/components/RelativeTime";
 import { ScrollTable } from "@/components/ScrollTable";
 import { useCompanies } from "@/features/company/api";
 import { describeEvent } from "@/features/history/HistoryTimeline";
-import { isMilestoneKey, MILESTONE_OPTIONS } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import type { HistoryItem } from "@/lib/types";
 import { type ActivityEvent, useActivity } from "./api";
 
@@ -20,12 +20,13 @@ const EVENT_OPTIONS: { value: ActivityEvent; label: string }[] = [
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export default function ActivityPage() {
+  const milestones = useMilestones();
   const [params, setParams] = useSearchParams();
   const companyParam = Number(params.get("company"));
   const companyId = Number.isInteger(companyParam) && companyParam > 0 ? companyParam : undefined;
   const event = EVENT_OPTIONS.find((o) => o.value === params.get("event"))?.value;
   const milestoneParam = params.get("milestone");
-  const milestone = isMilestoneKey(milestoneParam) ? milestoneParam : undefined;
+  const milestone = milestones.isKey(milestoneParam) ? milestoneParam : undefined;
   const since = DAY.test(params.get("since") ?? "") ? (params.get("since") as string) : undefined;
   const until = DAY.test(params.get("until") ?? "") ? (params.get("until") as string) : undefined;
   const page = Number(params.get("page") ?? "1") || 1;
@@ -76,7 +77,7 @@ export default function ActivityPage() {
           <Select
             label="Milestone"
             placeholder="All milestones"
-            data={MILESTONE_OPTIONS}
+            data={milestones.options}
             value={milestone ?? null}
             onChange={(v) => set("milestone", v)}
             clearable
@@ -129,7 +130,9 @@ export default function ActivityPage() {
                               {item.company_name}
                             </Anchor>
                           </Table.Td>
-                          <Table.Td>{describeEvent(item as unknown as HistoryItem)}</Table.Td>
+                          <Table.Td>
+                            {describeEvent(item as unknown as HistoryItem, milestones.title)}
+                          </Table.Td>
                           <Table.Td>{item.actor_name}</Table.Td>
                           <Table.Td>
                             <Text size="sm" lineClamp={2}>

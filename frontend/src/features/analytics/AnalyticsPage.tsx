@@ -6,13 +6,14 @@ import { LoadingState, QueryBoundary } from "@/components/QueryState";
 import { ScrollTable } from "@/components/ScrollTable";
 import { CohortFilter, useCohortParam } from "@/features/cohorts/CohortFilter";
 import { days } from "@/lib/format";
-import { milestoneTitle } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import { useMilestoneAnalytics } from "./api";
 import { Funnel } from "./Funnel";
 
 const DaysChart = lazy(() => import("./DaysChart"));
 
 export default function AnalyticsPage() {
+  const { title: milestoneTitle } = useMilestones();
   const [cohortId, setCohort] = useCohortParam();
   const analytics = useMilestoneAnalytics(cohortId);
   return (

@@ -1,9 +1,10 @@
 import "@mantine/charts/styles.css";
 import { BarChart } from "@mantine/charts";
-import { milestoneTitle } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import type { MilestoneAnalytics } from "@/lib/types";
 
 export default function DaysChart({ rows }: { rows: MilestoneAnalytics[] }) {
+  const { title: milestoneTitle } = useMilestones();
   const data = rows.map((r) => ({
     milestone: milestoneTitle(r.milestone),
     "Average days": r.avg_days == null ? 0 : Math.round(r.avg_days * 10) / 10,

@@ -1,9 +1,10 @@
 import { Box, Group, Stack, Text } from "@mantine/core";
-import { milestoneTitle } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import type { MilestoneAnalytics } from "@/lib/types";
 
 /** How many companies started and reached each milestone, as bars scaled to the first step. */
 export function Funnel({ rows }: { rows: MilestoneAnalytics[] }) {
+  const { title: milestoneTitle } = useMilestones();
   const base = Math.max(1, ...rows.map((r) => r.started));
   return (
     <Stack

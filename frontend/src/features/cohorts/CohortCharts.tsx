@@ -2,7 +2,7 @@ import "@mantine/charts/styles.css";
 import { BarChart } from "@mantine/charts";
 import { Card, SimpleGrid, Text, Title } from "@mantine/core";
 import { Funnel } from "@/features/analytics/Funnel";
-import { milestoneTitle } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import type { CohortAnalytics } from "@/lib/types";
 
 const COLORS = ["indigo.6", "teal.6", "orange.6", "grape.6", "cyan.6", "lime.7", "pink.6"];
@@ -17,6 +17,7 @@ function round(value: number | null): number {
 
 /** Days to each milestone, one bar per cohort side by side (mean or median). */
 function DaysBars({ cohorts, measure }: { cohorts: CohortAnalytics[]; measure: "avg" | "median" }) {
+  const { title: milestoneTitle } = useMilestones();
   const keys = cohorts[0]?.milestones.map((m) => m.milestone) ?? [];
   const data = keys.map((key, i) => {
     const row: Record<string, string | number> = { milestone: milestoneTitle(key) };

@@ -7,7 +7,7 @@ import { ScrollTable } from "@/components/ScrollTable";
 import { useViewer } from "@/features/auth/api";
 import { may } from "@/lib/abilities";
 import { days } from "@/lib/format";
-import { milestoneTitle } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import type { CohortAnalytics } from "@/lib/types";
 import { useCohortComparison } from "./api";
 
@@ -15,6 +15,7 @@ import { useCohortComparison } from "./api";
 const CohortCharts = lazy(() => import("./CohortCharts"));
 
 function FiguresTable({ cohorts }: { cohorts: CohortAnalytics[] }) {
+  const { title: milestoneTitle } = useMilestones();
   const keys = cohorts[0]?.milestones.map((m) => m.milestone) ?? [];
   return (
     <ScrollTable label="Figures per cohort and milestone" minWidth={640}>

@@ -11,7 +11,6 @@ import { TasksPanel } from "@/features/tasks/TasksPanel";
 import { UpdatesPanel } from "@/features/updates/UpdatesPanel";
 import { mayOn } from "@/lib/abilities";
 import { ApiError } from "@/lib/errors";
-import { isMilestoneKey } from "@/lib/milestones";
 import type { MilestoneKey } from "@/lib/types";
 import { useCompany, useCompanyMilestones } from "./api";
 import { MetricsPanel } from "./MetricsPanel";
@@ -57,12 +56,13 @@ export default function CompanyPage() {
 
   const statuses = milestones.data.milestones;
   const requested = search.get("m");
-  const selected: MilestoneKey = isMilestoneKey(requested)
-    ? requested
-    : (milestones.data.current_milestone ??
-      statuses[statuses.length - 1]?.milestone ??
-      "value_baseline");
-  const status = statuses.find((s) => s.milestone === selected) ?? statuses[0];
+  // The requested milestone, else the current one, else the last (all achieved).
+  const status =
+    statuses.find((s) => s.milestone === requested) ??
+    statuses.find((s) => s.milestone === milestones.data.current_milestone) ??
+    statuses[statuses.length - 1];
+  if (!status) return <NotFound />;
+  const selected: MilestoneKey = status.milestone;
   const showStakeholders = mayOn(me, companyId, "manage_stakeholders");
   const tabParam = search.get("tab");
   const tab =
@@ -106,7 +106,7 @@ export default function CompanyPage() {
           {showStakeholders && <Tabs.Tab value="share">Share</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="milestone" pt="md">
-          {status && <MilestoneDetail companyId={companyId} status={status} />}
+          <MilestoneDetail companyId={companyId} status={status} />
         </Tabs.Panel>
         <Tabs.Panel value="tasks" pt="md">
           <TasksPanel companyId={companyId} milestone={selected} />

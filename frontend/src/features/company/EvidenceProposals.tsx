@@ -1,7 +1,7 @@
 import { Badge, Card, Group, Paper, Stack, Text, Title } from "@mantine/core";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
-import { milestoneTitle } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import type { Evidence } from "@/lib/types";
 import { useProposals } from "./api";
 import { ReviewButtons } from "./EvidenceList";
@@ -21,6 +21,7 @@ function Proposal({
   item: Evidence;
   reviewable: boolean;
 }) {
+  const { title: milestoneTitle } = useMilestones();
   const status = STATUS[item.review_status];
   return (
     <Paper component="li" withBorder p="sm">

@@ -1,7 +1,7 @@
 import { Card, Stack, Title } from "@mantine/core";
 import { lazy, Suspense } from "react";
 import { EmptyState, LoadingState, QueryBoundary } from "@/components/QueryState";
-import { milestoneTitle } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import type { MetricSeries, MilestoneKey } from "@/lib/types";
 import { useCompanyMetrics, useMetricSeries } from "./api";
 import { MetricsCards } from "./MetricsCards";
@@ -42,6 +42,7 @@ export function MetricsPanel({
   companyId: number;
   milestone: MilestoneKey;
 }) {
+  const { title: milestoneTitle } = useMilestones();
   const metrics = useCompanyMetrics(companyId);
   return (
     <QueryBoundary query={metrics} loadingLabel="Loading metrics…">

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
-import { MILESTONE_OPTIONS, milestoneTitle } from "@/lib/milestones";
+import { type MilestoneNames, useMilestones } from "@/lib/milestones";
 import type { HistoryItem, MilestoneKey } from "@/lib/types";
 import { useHistory } from "./api";
 
@@ -12,8 +12,8 @@ function evidenceTitle(item: HistoryItem): string {
   return typeof title === "string" && title ? ` “${title}”` : "";
 }
 
-export function describeEvent(item: HistoryItem): string {
-  const m = milestoneTitle(item.milestone);
+export function describeEvent(item: HistoryItem, title: MilestoneNames["title"]): string {
+  const m = title(item.milestone);
   switch (item.event) {
     case "toggled":
       return item.achieved ? `${m} achieved` : `${m} reverted to not achieved`;
@@ -47,6 +47,7 @@ const COLOR = {
 } as const;
 
 export function HistoryTimeline({ companyId }: { companyId: number }) {
+  const milestones = useMilestones();
   const [milestone, setMilestone] = useState<string | null>(null);
   const [page, setPage] = useState(1);
   const history = useHistory(companyId, {
@@ -63,7 +64,7 @@ export function HistoryTimeline({ companyId }: { companyId: number }) {
         <Select
           aria-label="Filter history by milestone"
           placeholder="All milestones"
-          data={MILESTONE_OPTIONS}
+          data={milestones.options}
           value={milestone}
           onChange={(v) => {
             setMilestone(v);
@@ -93,7 +94,7 @@ export function HistoryTimeline({ companyId }: { companyId: number }) {
                     }
                     title={
                       <Text fw={500} size="sm">
-                        {describeEvent(item)}
+                        {describeEvent(item, milestones.title)}
                       </Text>
                     }
                   >

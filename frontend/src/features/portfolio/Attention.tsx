@@ -1,7 +1,7 @@
 import { Badge, Group, Text, Tooltip } from "@mantine/core";
 import type { ProgrammeSettings } from "@/features/settings/api";
 import { shortDate } from "@/lib/format";
-import { milestoneTitle } from "@/lib/milestones";
+import { type MilestoneNames, useMilestones } from "@/lib/milestones";
 import type { PortfolioRow } from "@/lib/types";
 
 const LABEL: Record<string, string> = {
@@ -31,6 +31,7 @@ export function reasonText(
   reason: string,
   row: PortfolioRow,
   settings: ProgrammeSettings | undefined,
+  milestoneTitle: MilestoneNames["title"],
 ): string {
   if (reason === "stalled")
     return `${row.days_in_milestone} days in ${milestoneTitle(row.current_milestone)}; ${thresholdText(row, settings)}`;
@@ -46,6 +47,7 @@ export function AttentionBadges({
   row: PortfolioRow;
   settings: ProgrammeSettings | undefined;
 }) {
+  const { title: milestoneTitle } = useMilestones();
   if (row.attention.length === 0)
     return (
       <Text size="sm" c="dimmed">
@@ -55,7 +57,7 @@ export function AttentionBadges({
   return (
     <Group gap={4} wrap="nowrap">
       {row.attention.map((reason) => {
-        const text = reasonText(reason, row, settings);
+        const text = reasonText(reason, row, settings, milestoneTitle);
         return (
           <Tooltip
             key={reason}

@@ -26,11 +26,9 @@ import { Funnel } from "@/features/analytics/Funnel";
 import { useViewer } from "@/features/auth/api";
 import { CohortFilter, useCohortParam } from "@/features/cohorts/CohortFilter";
 import { useSettings } from "@/features/settings/api";
-import { isMilestoneKey, MILESTONE_OPTIONS } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import { AttentionBadges, DaysCell } from "./Attention";
 import { type PortfolioParams, type PortfolioSort, usePortfolio } from "./api";
-
-const FILTER_OPTIONS = [...MILESTONE_OPTIONS, { value: "all_achieved", label: "All achieved" }];
 
 export const SORT_OPTIONS: { value: PortfolioSort; label: string }[] = [
   { value: "name", label: "Name (A–Z)" },
@@ -42,6 +40,7 @@ export const SORT_OPTIONS: { value: PortfolioSort; label: string }[] = [
 ];
 
 export default function PortfolioPage() {
+  const milestones = useMilestones();
   const [params, setParams] = useSearchParams();
   const me = useViewer();
   const settings = useSettings().data;
@@ -54,7 +53,7 @@ export default function PortfolioPage() {
     (attention ? "attention" : "name");
   const milestoneParam = params.get("milestone");
   const milestone =
-    isMilestoneKey(milestoneParam) || milestoneParam === "all_achieved"
+    milestones.isKey(milestoneParam) || milestoneParam === "all_achieved"
       ? milestoneParam
       : undefined;
   const page = Number(params.get("page") ?? "1") || 1;
@@ -108,7 +107,7 @@ export default function PortfolioPage() {
               <Select
                 label="Milestone"
                 placeholder="All milestones"
-                data={FILTER_OPTIONS}
+                data={[...milestones.options, { value: "all_achieved", label: "All achieved" }]}
                 value={milestone ?? null}
                 onChange={(v) => set("milestone", v)}
                 clearable

@@ -18,7 +18,7 @@ import { PageHeader } from "@/components/PageHeader";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { errorMessage } from "@/lib/errors";
-import { milestoneTitle } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import {
   type Decision,
   itemKey,
@@ -60,6 +60,7 @@ function CompanyGroup({
   onToggle: (item: PendingItem) => void;
   onToggleAll: (items: PendingItem[], on: boolean) => void;
 }) {
+  const { title: milestoneTitle } = useMilestones();
   const chosen = items.filter((i) => selected.has(itemKey(i))).length;
   return (
     <Card component="section" aria-label={`Waiting at ${name}`}>

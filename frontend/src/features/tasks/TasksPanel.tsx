@@ -25,7 +25,7 @@ import { useViewer } from "@/features/auth/api";
 import { useRejectFlow } from "@/features/reviews/RejectFlow";
 import { mayOn } from "@/lib/abilities";
 import { errorMessage } from "@/lib/errors";
-import { MILESTONE_OPTIONS, milestoneTitle } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import type { MilestoneKey, Task, TaskStatus } from "@/lib/types";
 import { type TaskAction, useCreateTask, useTaskAction, useTasks } from "./api";
 
@@ -53,6 +53,7 @@ function CreateTaskForm({
   milestone: MilestoneKey;
   onDone: () => void;
 }) {
+  const { options: milestoneOptions } = useMilestones();
   const create = useCreateTask(companyId);
   const form = useForm({
     initialValues: { title: "", description: "", milestone: milestone as string },
@@ -90,7 +91,7 @@ function CreateTaskForm({
         />
         <Select
           label="Milestone"
-          data={MILESTONE_OPTIONS}
+          data={milestoneOptions}
           allowDeselect={false}
           {...form.getInputProps("milestone")}
         />
@@ -115,6 +116,7 @@ export function TaskRow({
   onAction: (task: Task, action: TaskAction) => void;
   busy: boolean;
 }) {
+  const { title: milestoneTitle } = useMilestones();
   const me = useViewer();
   const reviewer = mayOn(me, companyId, "review");
   return (
@@ -212,6 +214,7 @@ export function TasksPanel({
   companyId: number;
   milestone: MilestoneKey;
 }) {
+  const { title: milestoneTitle } = useMilestones();
   const me = useViewer();
   const [status, setStatus] = useState("all");
   const [onlyMilestone, setOnlyMilestone] = useState(true);

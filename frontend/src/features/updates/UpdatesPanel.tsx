@@ -23,11 +23,12 @@ import { useRejectFlow } from "@/features/reviews/RejectFlow";
 import { useTasks } from "@/features/tasks/api";
 import { mayOn } from "@/lib/abilities";
 import { errorMessage } from "@/lib/errors";
-import { milestoneTitle } from "@/lib/milestones";
+import { useMilestones } from "@/lib/milestones";
 import type { MilestoneKey, Update, UpdateStatus } from "@/lib/types";
 import { useCreateUpdate, useReviewUpdate, useUpdates } from "./api";
 
 function PostUpdateForm({ companyId, milestone }: { companyId: number; milestone: MilestoneKey }) {
+  const { title: milestoneTitle } = useMilestones();
   const create = useCreateUpdate(companyId);
   const tasks = useTasks(companyId, { milestone, page_size: 100 });
   const form = useForm({
@@ -100,6 +101,7 @@ export function UpdateRow({
   onReject: () => void;
   companyName?: string;
 }) {
+  const { title: milestoneTitle } = useMilestones();
   return (
     <Paper component="li" withBorder p="sm">
       <Stack gap={6}>
