@@ -1,8 +1,8 @@
 import { lazy } from "react";
 import { Navigate } from "react-router";
 import { EmptyState } from "@/components/QueryState";
-import { useViewer } from "@/features/auth/api";
 import { may } from "@/lib/abilities";
+import { useViewer } from "@/lib/auth";
 
 const PortfolioPage = lazy(() => import("@/features/portfolio/PortfolioPage"));
 

@@ -12,8 +12,9 @@ import { useDisclosure } from "@mantine/hooks";
 import { Suspense } from "react";
 import { Link, Outlet, NavLink as RouterNavLink, useLocation, useNavigate } from "react-router";
 import { LoadingState } from "@/components/QueryState";
-import { useLogout, useViewer } from "@/features/auth/api";
+import { useLogout } from "@/features/auth/api";
 import { type Ability, may } from "@/lib/abilities";
+import { useViewer } from "@/lib/auth";
 
 interface NavItem {
   to: string;

@@ -1,7 +1,7 @@
 import { Navigate, Outlet, useLocation } from "react-router";
 import { ErrorState, LoadingState } from "@/components/QueryState";
-import { useMe } from "@/features/auth/api";
 import { type Ability, may } from "@/lib/abilities";
+import { useMe } from "@/lib/auth";
 import { useCatalogue } from "@/lib/milestones";
 
 /** Renders the signed-in part of the app, or sends the visitor to /login. The milestone

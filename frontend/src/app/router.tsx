@@ -12,7 +12,7 @@ const LoginPage = lazy(() => import("@/features/auth/LoginPage"));
 const SetPasswordPage = lazy(() => import("@/features/auth/SetPasswordPage"));
 const ForgotPasswordPage = lazy(() => import("@/features/auth/ForgotPasswordPage"));
 const UnsubscribePage = lazy(() => import("@/features/auth/UnsubscribePage"));
-const CompanyPage = lazy(() => import("@/features/company/CompanyPage"));
+const CompanyPage = lazy(() => import("./routes/CompanyPage"));
 const ApprovalsPage = lazy(() => import("@/features/reviews/ReviewQueuePage"));
 const AnalyticsPage = lazy(() => import("@/features/analytics/AnalyticsPage"));
 const UsersPage = lazy(() => import("@/features/admin/UsersPage"));

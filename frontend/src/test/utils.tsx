@@ -5,7 +5,6 @@ import type { ReactElement } from "react";
 import { createMemoryRouter, type RouteObject, RouterProvider } from "react-router";
 import { vi } from "vitest";
 import { theme } from "@/app/theme";
-import { meKey } from "@/features/auth/api";
 import { setCsrfToken } from "@/lib/csrf";
 import { queryKeys } from "@/lib/queryKeys";
 import type { Me } from "@/lib/types";
@@ -169,7 +168,7 @@ export function renderWithApp(
   const client = new QueryClient({
     defaultOptions: { queries: { retry: false, staleTime: Infinity }, mutations: { retry: false } },
   });
-  client.setQueryData(meKey, me);
+  client.setQueryData(queryKeys.me(), me);
   client.setQueryData(queryKeys.catalogue(), CATALOGUE);
   setCsrfToken(me?.csrf_token ?? null);
   const router = createMemoryRouter([{ path: routePath, element: ui }, ...extraRoutes], {

@@ -5,17 +5,17 @@ import { notifications } from "@mantine/notifications";
 import { useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { MilestoneBadge } from "@/components/Badges";
+import { CohortPicker } from "@/components/CohortPicker";
 import { FormError } from "@/components/FormError";
 import { PageHeader } from "@/components/PageHeader";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { ScrollTable } from "@/components/ScrollTable";
+import { useCohorts } from "@/lib/cohorts";
+import { useCompanies } from "@/lib/companies";
 import { fieldErrors } from "@/lib/errors";
 import { shortDate } from "@/lib/format";
 import type { Company } from "@/lib/types";
-import { useCohorts } from "../cohorts/api";
-import { CohortPicker } from "../cohorts/CohortPicker";
-import { useCompanies } from "../company/api";
 import { useSaveCompany } from "./api";
 
 export function CompanyFormModal({

@@ -4,8 +4,8 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { PageHeader } from "@/components/PageHeader";
 import { EmptyState, ErrorState, LoadingState, QueryBoundary } from "@/components/QueryState";
+import { useCompany } from "@/lib/companies";
 import { errorMessage } from "@/lib/errors";
-import { useCompany } from "../company/api";
 import { useAssignment, useUsers } from "./api";
 import StakeholdersPanel from "./StakeholdersPanel";
 

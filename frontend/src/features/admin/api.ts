@@ -1,18 +1,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, unwrapPage } from "@/lib/api";
+import { queryKeys } from "@/lib/queryKeys";
 import type { Role } from "@/lib/types";
-import { companyKeys } from "../company/api";
-
-export const adminKeys = {
-  users: (params: object) => ["users", params] as const,
-  outbox: (params: object) => ["outbox", params] as const,
-};
 
 export function useUsers(
   params: { page?: number; page_size?: number; role?: Role; q?: string } = {},
 ) {
   return useQuery({
-    queryKey: adminKeys.users(params),
+    queryKey: queryKeys.users.list(params),
     queryFn: () => unwrapPage(api.GET("/api/v1/users", { params: { query: params } })),
   });
 }
@@ -22,7 +17,7 @@ export function useCreateUser() {
   return useMutation({
     mutationFn: (body: { email: string; name: string; role: Role; password?: string }) =>
       unwrap(api.POST("/api/v1/users", { body })),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["users"] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.users.all() }),
   });
 }
 
@@ -31,7 +26,7 @@ export function usePatchUser() {
   return useMutation({
     mutationFn: ({ id, ...body }: { id: number; name?: string; role?: Role; active?: boolean }) =>
       unwrap(api.PATCH("/api/v1/users/{user_id}", { params: { path: { user_id: id } }, body })),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["users"] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.users.all() }),
   });
 }
 
@@ -58,8 +53,8 @@ export function useSaveCompany() {
           ),
     onSuccess: () =>
       Promise.all([
-        qc.invalidateQueries({ queryKey: companyKeys.all }),
-        qc.invalidateQueries({ queryKey: ["portfolio"] }),
+        qc.invalidateQueries({ queryKey: queryKeys.companies.all() }),
+        qc.invalidateQueries({ queryKey: queryKeys.portfolio.all() }),
       ]),
   });
 }
@@ -87,15 +82,15 @@ export function useAssignment(companyId: number) {
     },
     onSuccess: () =>
       Promise.all([
-        qc.invalidateQueries({ queryKey: ["users"] }),
-        qc.invalidateQueries({ queryKey: companyKeys.detail(companyId) }),
+        qc.invalidateQueries({ queryKey: queryKeys.users.all() }),
+        qc.invalidateQueries({ queryKey: queryKeys.companies.detail(companyId) }),
       ]),
   });
 }
 
 export function useStakeholders(companyId: number) {
   return useQuery({
-    queryKey: companyKeys.stakeholders(companyId),
+    queryKey: queryKeys.companies.stakeholders(companyId),
     queryFn: () =>
       unwrap(
         api.GET("/api/v1/companies/{company_id}/stakeholders", {
@@ -117,7 +112,8 @@ export function useUpdateStakeholder(companyId: number) {
           body,
         }),
       ),
-    onSuccess: () => qc.invalidateQueries({ queryKey: companyKeys.stakeholders(companyId) }),
+    onSuccess: () =>
+      qc.invalidateQueries({ queryKey: queryKeys.companies.stakeholders(companyId) }),
   });
 }
 
@@ -131,7 +127,8 @@ export function useAddStakeholder(companyId: number) {
           body,
         }),
       ),
-    onSuccess: () => qc.invalidateQueries({ queryKey: companyKeys.stakeholders(companyId) }),
+    onSuccess: () =>
+      qc.invalidateQueries({ queryKey: queryKeys.companies.stakeholders(companyId) }),
   });
 }
 
@@ -144,7 +141,8 @@ export function useRemoveStakeholder(companyId: number) {
           params: { path: { stakeholder_id: id } },
         }),
       ),
-    onSuccess: () => qc.invalidateQueries({ queryKey: companyKeys.stakeholders(companyId) }),
+    onSuccess: () =>
+      qc.invalidateQueries({ queryKey: queryKeys.companies.stakeholders(companyId) }),
   });
 }
 
@@ -154,7 +152,7 @@ export function useOutbox(params: {
   page_size?: number;
 }) {
   return useQuery({
-    queryKey: adminKeys.outbox(params),
+    queryKey: queryKeys.outbox.list(params),
     queryFn: () => unwrapPage(api.GET("/api/v1/admin/outbox", { params: { query: params } })),
   });
 }
@@ -168,6 +166,6 @@ export function useRequeue() {
           params: { path: { message_id: id } },
         }),
       ),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["outbox"] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.outbox.all() }),
   });
 }

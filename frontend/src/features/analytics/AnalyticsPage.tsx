@@ -1,14 +1,14 @@
 import { Card, Grid, Table, Title } from "@mantine/core";
 import { lazy, Suspense } from "react";
+import { CohortFilter, useCohortParam } from "@/components/CohortFilter";
 import { DownloadMenu } from "@/components/DownloadMenu";
+import { Funnel } from "@/components/Funnel";
 import { PageHeader } from "@/components/PageHeader";
 import { LoadingState, QueryBoundary } from "@/components/QueryState";
 import { ScrollTable } from "@/components/ScrollTable";
-import { CohortFilter, useCohortParam } from "@/features/cohorts/CohortFilter";
+import { useMilestoneAnalytics } from "@/lib/analytics";
 import { days } from "@/lib/format";
 import { useMilestones } from "@/lib/milestones";
-import { useMilestoneAnalytics } from "./api";
-import { Funnel } from "./Funnel";
 
 const DaysChart = lazy(() => import("./DaysChart"));
 

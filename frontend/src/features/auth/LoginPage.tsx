@@ -1,9 +1,10 @@
 import { Alert, Anchor, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
+import { useMe } from "@/lib/auth";
 import { ApiError, errorMessage, formatRetryAfter } from "@/lib/errors";
 import { AuthCard } from "./AuthCard";
-import { useLogin, useMe } from "./api";
+import { useLogin } from "./api";
 
 function safeNext(next: string | null): string {
   // Only same-app paths, never another origin.

@@ -1,7 +1,7 @@
 import "@mantine/charts/styles.css";
 import { BarChart } from "@mantine/charts";
 import { Card, SimpleGrid, Text, Title } from "@mantine/core";
-import { Funnel } from "@/features/analytics/Funnel";
+import { Funnel } from "@/components/Funnel";
 import { useMilestones } from "@/lib/milestones";
 import type { CohortAnalytics } from "@/lib/types";
 

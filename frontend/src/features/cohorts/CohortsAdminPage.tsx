@@ -6,9 +6,10 @@ import { FormError } from "@/components/FormError";
 import { PageHeader } from "@/components/PageHeader";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { ScrollTable } from "@/components/ScrollTable";
+import { useCohorts } from "@/lib/cohorts";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import type { Cohort } from "@/lib/types";
-import { useCohorts, useDeleteCohort, useSaveCohort } from "./api";
+import { useDeleteCohort, useSaveCohort } from "./api";
 
 function CohortFormModal({
   cohort,

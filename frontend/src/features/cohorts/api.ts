@@ -1,22 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/lib/api";
-
-export const cohortKeys = {
-  all: ["cohorts"] as const,
-  list: () => ["cohorts", "list"] as const,
-  comparison: () => ["analytics", "cohorts"] as const,
-};
-
-export function useCohorts() {
-  return useQuery({
-    queryKey: cohortKeys.list(),
-    queryFn: () => unwrap(api.GET("/api/v1/cohorts")),
-  });
-}
+import { queryKeys } from "@/lib/queryKeys";
 
 export function useCohortComparison() {
   return useQuery({
-    queryKey: cohortKeys.comparison(),
+    queryKey: queryKeys.analytics.cohorts(),
     queryFn: () => unwrap(api.GET("/api/v1/analytics/cohorts")),
   });
 }
@@ -31,8 +19,8 @@ function useInvalidateCohorts() {
   const qc = useQueryClient();
   return () =>
     Promise.all([
-      qc.invalidateQueries({ queryKey: cohortKeys.all }),
-      qc.invalidateQueries({ queryKey: ["analytics"] }),
+      qc.invalidateQueries({ queryKey: queryKeys.cohorts.all() }),
+      qc.invalidateQueries({ queryKey: queryKeys.analytics.all() }),
     ]);
 }
 

@@ -13,10 +13,10 @@ import { Dropzone, type FileRejection } from "@mantine/dropzone";
 import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { invalidateCompany } from "@/lib/companies";
 import { ApiError, errorMessage } from "@/lib/errors";
 import { fileSize } from "@/lib/format";
 import type { MilestoneStatus } from "@/lib/types";
-import { invalidateCompany } from "./api";
 import { uploadEvidence } from "./upload";
 
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;

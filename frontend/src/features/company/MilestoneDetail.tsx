@@ -1,8 +1,8 @@
 import { Alert, Badge, Button, Card, Grid, Group, Stack, Tabs, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { QueryBoundary } from "@/components/QueryState";
-import { useViewer } from "@/features/auth/api";
 import { mayOn } from "@/lib/abilities";
+import { useViewer } from "@/lib/auth";
 import { days, shortDate } from "@/lib/format";
 import type { MilestoneStatus } from "@/lib/types";
 import { useEvidence } from "./api";

@@ -2,8 +2,9 @@ import { Alert, Button, Group, List, Modal, Stack, Text, Textarea } from "@manti
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { ApiError, errorMessage } from "@/lib/errors";
+import { queryKeys } from "@/lib/queryKeys";
 import type { MilestoneStatus } from "@/lib/types";
-import { companyKeys, useToggleMilestone } from "./api";
+import { useToggleMilestone } from "./api";
 
 export const MAX_REASON_LENGTH = 2000;
 
@@ -71,7 +72,7 @@ export function ToggleDialog({
 
   const reload = async () => {
     // Fresh statuses bring a fresh etag with them.
-    await qc.invalidateQueries({ queryKey: companyKeys.detail(companyId) });
+    await qc.invalidateQueries({ queryKey: queryKeys.companies.detail(companyId) });
     toggle.reset();
     onClose();
   };

@@ -1,5 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap, unwrapPage } from "@/lib/api";
+import { api, unwrap } from "@/lib/api";
+import { invalidateCompany } from "@/lib/companies";
+import { queryKeys } from "@/lib/queryKeys";
 import type {
   CompanyMilestones,
   Evidence,
@@ -9,37 +11,9 @@ import type {
   StatusCriterion,
 } from "@/lib/types";
 
-export const companyKeys = {
-  all: ["companies"] as const,
-  list: (params: object = {}) => ["companies", "list", params] as const,
-  detail: (id: number) => ["companies", id] as const,
-  milestones: (id: number) => ["companies", id, "milestones"] as const,
-  evidence: (id: number, key: MilestoneKey) => ["companies", id, "evidence", key] as const,
-  metrics: (id: number) => ["companies", id, "metrics"] as const,
-  metricSeries: (id: number) => ["companies", id, "metric-series"] as const,
-  proposals: (id: number, status?: ReviewStatus) =>
-    ["companies", id, "proposals", status ?? "all"] as const,
-  stakeholders: (id: number) => ["companies", id, "stakeholders"] as const,
-};
-
-export function useCompany(id: number) {
-  return useQuery({
-    queryKey: companyKeys.detail(id),
-    queryFn: () =>
-      unwrap(api.GET("/api/v1/companies/{company_id}", { params: { path: { company_id: id } } })),
-  });
-}
-
-export function useCompanies(params: { page?: number; page_size?: number; q?: string } = {}) {
-  return useQuery({
-    queryKey: companyKeys.list(params),
-    queryFn: () => unwrapPage(api.GET("/api/v1/companies", { params: { query: params } })),
-  });
-}
-
 export function useCompanyMilestones(id: number) {
   return useQuery({
-    queryKey: companyKeys.milestones(id),
+    queryKey: queryKeys.companies.milestones(id),
     queryFn: async () =>
       // `metrics` is a free-form dict in the schema; the API fills it with MilestoneMetrics.
       (await unwrap(
@@ -76,18 +50,9 @@ export function useToggleMilestone(companyId: number, key: MilestoneKey) {
   });
 }
 
-export function invalidateCompany(qc: ReturnType<typeof useQueryClient>, companyId: number) {
-  return Promise.all([
-    qc.invalidateQueries({ queryKey: companyKeys.detail(companyId) }),
-    qc.invalidateQueries({ queryKey: ["portfolio"] }),
-    qc.invalidateQueries({ queryKey: ["analytics"] }),
-    qc.invalidateQueries({ queryKey: ["approvals"] }),
-  ]);
-}
-
 export function useEvidence(companyId: number, key: MilestoneKey) {
   return useQuery({
-    queryKey: companyKeys.evidence(companyId, key),
+    queryKey: queryKeys.companies.evidence(companyId, key),
     queryFn: async () =>
       // `attachment` is a nested object the spec leaves untyped; see lib/types.ts.
       (await unwrap(
@@ -131,7 +96,7 @@ export function evidenceDownloadUrl(evidenceId: number): string {
 
 export function useCompanyMetrics(companyId: number) {
   return useQuery({
-    queryKey: companyKeys.metrics(companyId),
+    queryKey: queryKeys.companies.metrics(companyId),
     queryFn: () =>
       unwrap(
         api.GET("/api/v1/companies/{company_id}/metrics", {
@@ -143,7 +108,7 @@ export function useCompanyMetrics(companyId: number) {
 
 export function useMetricSeries(companyId: number) {
   return useQuery({
-    queryKey: companyKeys.metricSeries(companyId),
+    queryKey: queryKeys.companies.metricSeries(companyId),
     queryFn: () =>
       unwrap(
         api.GET("/api/v1/companies/{company_id}/metric-series", {
@@ -155,7 +120,7 @@ export function useMetricSeries(companyId: number) {
 
 export function useProposals(companyId: number, status?: ReviewStatus) {
   return useQuery({
-    queryKey: companyKeys.proposals(companyId, status),
+    queryKey: queryKeys.companies.proposals(companyId, status),
     queryFn: async () =>
       (await unwrap(
         api.GET("/api/v1/companies/{company_id}/evidence-proposals", {

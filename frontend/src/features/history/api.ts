@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrapPage } from "@/lib/api";
+import { queryKeys } from "@/lib/queryKeys";
 import type { MilestoneKey } from "@/lib/types";
 
 export function useHistory(
@@ -7,7 +8,7 @@ export function useHistory(
   filters: { milestone?: MilestoneKey; page?: number; page_size?: number },
 ) {
   return useQuery({
-    queryKey: ["companies", companyId, "history", filters],
+    queryKey: queryKeys.companies.history(companyId, filters),
     queryFn: () =>
       unwrapPage(
         api.GET("/api/v1/companies/{company_id}/history", {

@@ -1,7 +1,7 @@
 import { Badge, Group, Text, Tooltip } from "@mantine/core";
-import type { ProgrammeSettings } from "@/features/settings/api";
 import { shortDate } from "@/lib/format";
 import { type MilestoneNames, useMilestones } from "@/lib/milestones";
+import type { ProgrammeSettings } from "@/lib/settings";
 import type { PortfolioRow } from "@/lib/types";
 
 const LABEL: Record<string, string> = {

@@ -15,18 +15,18 @@ import {
 import { useDebouncedValue } from "@mantine/hooks";
 import { Link, useSearchParams } from "react-router";
 import { MilestoneBadge } from "@/components/Badges";
+import { CohortFilter, useCohortParam } from "@/components/CohortFilter";
 import { DownloadMenu } from "@/components/DownloadMenu";
+import { Funnel } from "@/components/Funnel";
 import { PageHeader } from "@/components/PageHeader";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
 import { ScrollTable } from "@/components/ScrollTable";
-import { useMilestoneAnalytics } from "@/features/analytics/api";
-import { Funnel } from "@/features/analytics/Funnel";
-import { useViewer } from "@/features/auth/api";
-import { CohortFilter, useCohortParam } from "@/features/cohorts/CohortFilter";
-import { useSettings } from "@/features/settings/api";
+import { useMilestoneAnalytics } from "@/lib/analytics";
+import { useViewer } from "@/lib/auth";
 import { useMilestones } from "@/lib/milestones";
+import { useSettings } from "@/lib/settings";
 import { AttentionBadges, DaysCell } from "./Attention";
 import { type PortfolioParams, type PortfolioSort, usePortfolio } from "./api";
 

@@ -17,6 +17,7 @@ import { Link } from "react-router";
 import { PageHeader } from "@/components/PageHeader";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { useRejectFlow } from "@/components/RejectFlow";
 import { errorMessage } from "@/lib/errors";
 import { useMilestones } from "@/lib/milestones";
 import {
@@ -27,7 +28,6 @@ import {
   useBulkReview,
   usePendingReviews,
 } from "./api";
-import { useRejectFlow } from "./RejectFlow";
 
 const KIND_LABEL: Record<string, string> = { task: "Task", update: "Update", evidence: "Evidence" };
 

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { components } from "@/api/schema";
 import { api, unwrap, unwrapPage } from "@/lib/api";
+import { queryKeys } from "@/lib/queryKeys";
 import type { Complete } from "@/lib/types";
 
 type Schemas = components["schemas"];
@@ -14,12 +15,9 @@ export function itemKey(item: { kind: string; id: number }): string {
   return `${item.kind}:${item.id}`;
 }
 
-// Under "approvals": every company write (invalidateCompany) refreshes the queue too.
-export const reviewKeys = { pending: (page: number) => ["approvals", "pending", page] as const };
-
 export function usePendingReviews(page = 1) {
   return useQuery({
-    queryKey: reviewKeys.pending(page),
+    queryKey: queryKeys.reviews.pending(page),
     queryFn: () =>
       unwrapPage(
         api.GET("/api/v1/reviews/pending", { params: { query: { page, page_size: 100 } } }),
@@ -37,9 +35,11 @@ export function useBulkReview() {
     }) => unwrap(api.POST("/api/v1/reviews", { body })),
     onSuccess: () =>
       Promise.all([
-        qc.invalidateQueries({ queryKey: ["approvals"] }),
-        qc.invalidateQueries({ queryKey: ["companies"] }),
-        qc.invalidateQueries({ queryKey: ["portfolio"] }),
+        qc.invalidateQueries({ queryKey: queryKeys.reviews.all() }),
+        qc.invalidateQueries({ queryKey: queryKeys.companies.all() }),
+        qc.invalidateQueries({ queryKey: queryKeys.portfolio.all() }),
+        qc.invalidateQueries({ queryKey: queryKeys.analytics.all() }),
+        qc.invalidateQueries({ queryKey: queryKeys.activity.all() }),
       ]),
   });
 }

@@ -3,7 +3,7 @@ import { notifications } from "@mantine/notifications";
 import { FormError } from "@/components/FormError";
 import { PageHeader } from "@/components/PageHeader";
 import { QueryBoundary } from "@/components/QueryState";
-import { useViewer } from "@/features/auth/api";
+import { useViewer } from "@/lib/auth";
 import { type Preferences, usePreferences, useUpdatePreferences } from "./api";
 
 export default function NotificationsPage() {

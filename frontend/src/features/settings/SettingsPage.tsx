@@ -5,7 +5,8 @@ import { FormError } from "@/components/FormError";
 import { PageHeader } from "@/components/PageHeader";
 import { QueryBoundary } from "@/components/QueryState";
 import { fieldErrors } from "@/lib/errors";
-import { type ProgrammeSettings, useSettings, useUpdateSettings } from "./api";
+import { type ProgrammeSettings, useSettings } from "@/lib/settings";
+import { useUpdateSettings } from "./api";
 
 const WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 

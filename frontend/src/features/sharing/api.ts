@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { components } from "@/api/schema";
 import { api, unwrap } from "@/lib/api";
+import { queryKeys } from "@/lib/queryKeys";
 import type { Complete } from "@/lib/types";
 
 type Schemas = components["schemas"];
@@ -9,14 +10,9 @@ export type CreatedShareLink = Complete<Schemas["ShareLinkCreated"]>;
 export type SharedPageData = Complete<Schemas["SharedPage"]>;
 export type SharedMilestone = Complete<Schemas["SharedMilestone"]>;
 
-export const shareKeys = {
-  links: (companyId: number) => ["companies", companyId, "share-links"] as const,
-  page: (token: string) => ["shared", token] as const,
-};
-
 export function useShareLinks(companyId: number) {
   return useQuery({
-    queryKey: shareKeys.links(companyId),
+    queryKey: queryKeys.companies.shareLinks(companyId),
     queryFn: () =>
       unwrap(
         api.GET("/api/v1/companies/{company_id}/share-links", {
@@ -41,7 +37,7 @@ export function useCreateShareLink(companyId: number) {
           body,
         }),
       ),
-    onSuccess: () => qc.invalidateQueries({ queryKey: shareKeys.links(companyId) }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.companies.shareLinks(companyId) }),
   });
 }
 
@@ -52,13 +48,13 @@ export function useRevokeShareLink(companyId: number) {
       unwrap(
         api.DELETE("/api/v1/share-links/{link_id}", { params: { path: { link_id: linkId } } }),
       ),
-    onSuccess: () => qc.invalidateQueries({ queryKey: shareKeys.links(companyId) }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.companies.shareLinks(companyId) }),
   });
 }
 
 export function useSharedPage(token: string) {
   return useQuery({
-    queryKey: shareKeys.page(token),
+    queryKey: queryKeys.shared(token),
     queryFn: () => unwrap(api.GET("/api/v1/shared/{token}", { params: { path: { token } } })),
     retry: false,
   });

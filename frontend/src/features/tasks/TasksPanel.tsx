@@ -20,14 +20,15 @@ import { StatusBadge } from "@/components/Badges";
 import { FormError } from "@/components/FormError";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { useRejectFlow } from "@/components/RejectFlow";
 import { RelativeTime } from "@/components/RelativeTime";
-import { useViewer } from "@/features/auth/api";
-import { useRejectFlow } from "@/features/reviews/RejectFlow";
 import { mayOn } from "@/lib/abilities";
+import { useViewer } from "@/lib/auth";
 import { errorMessage } from "@/lib/errors";
 import { useMilestones } from "@/lib/milestones";
+import { useTasks } from "@/lib/tasks";
 import type { MilestoneKey, Task, TaskStatus } from "@/lib/types";
-import { type TaskAction, useCreateTask, useTaskAction, useTasks } from "./api";
+import { type TaskAction, useCreateTask, useTaskAction } from "./api";
 
 const DONE: Record<TaskAction, string> = {
   submit: "submitted for approval",

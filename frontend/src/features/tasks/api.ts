@@ -1,31 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap, unwrapPage } from "@/lib/api";
-import type { MilestoneKey, TaskStatus } from "@/lib/types";
-import { invalidateCompany } from "../company/api";
-
-export interface TaskFilters {
-  milestone?: MilestoneKey;
-  status?: TaskStatus;
-  page?: number;
-  page_size?: number;
-}
-
-export const taskKeys = {
-  list: (companyId: number, filters: TaskFilters = {}) =>
-    ["companies", companyId, "tasks", filters] as const,
-};
-
-export function useTasks(companyId: number, filters: TaskFilters = {}) {
-  return useQuery({
-    queryKey: taskKeys.list(companyId, filters),
-    queryFn: () =>
-      unwrapPage(
-        api.GET("/api/v1/companies/{company_id}/tasks", {
-          params: { path: { company_id: companyId }, query: filters },
-        }),
-      ),
-  });
-}
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { api, unwrap } from "@/lib/api";
+import { invalidateCompany } from "@/lib/companies";
+import type { MilestoneKey } from "@/lib/types";
 
 export function useCreateTask(companyId: number) {
   const qc = useQueryClient();

@@ -17,13 +17,13 @@ import { StatusBadge } from "@/components/Badges";
 import { FormError } from "@/components/FormError";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { useRejectFlow } from "@/components/RejectFlow";
 import { RelativeTime } from "@/components/RelativeTime";
-import { useViewer } from "@/features/auth/api";
-import { useRejectFlow } from "@/features/reviews/RejectFlow";
-import { useTasks } from "@/features/tasks/api";
 import { mayOn } from "@/lib/abilities";
+import { useViewer } from "@/lib/auth";
 import { errorMessage } from "@/lib/errors";
 import { useMilestones } from "@/lib/milestones";
+import { useTasks } from "@/lib/tasks";
 import type { MilestoneKey, Update, UpdateStatus } from "@/lib/types";
 import { useCreateUpdate, useReviewUpdate, useUpdates } from "./api";
 

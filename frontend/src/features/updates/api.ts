@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap, unwrapPage } from "@/lib/api";
+import { invalidateCompany } from "@/lib/companies";
+import { queryKeys } from "@/lib/queryKeys";
 import type { MilestoneKey, UpdateStatus } from "@/lib/types";
-import { invalidateCompany } from "../company/api";
 
 export interface UpdateFilters {
   milestone?: MilestoneKey;
@@ -12,7 +13,7 @@ export interface UpdateFilters {
 
 export function useUpdates(companyId: number, filters: UpdateFilters = {}) {
   return useQuery({
-    queryKey: ["companies", companyId, "updates", filters],
+    queryKey: queryKeys.companies.updates(companyId, filters),
     queryFn: () =>
       unwrapPage(
         api.GET("/api/v1/companies/{company_id}/updates", {

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { components } from "@/api/schema";
 import { api, unwrap, unwrapPage } from "@/lib/api";
+import { queryKeys } from "@/lib/queryKeys";
 import type { Complete } from "@/lib/types";
 
 type Schemas = components["schemas"];
@@ -17,14 +18,9 @@ export const EVENT_TYPES = [
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number]["value"];
 
-export const webhookKeys = {
-  all: ["webhooks"] as const,
-  deliveries: (id: number, page: number) => ["webhooks", id, "deliveries", page] as const,
-};
-
 export function useWebhooks() {
   return useQuery({
-    queryKey: webhookKeys.all,
+    queryKey: queryKeys.webhooks.list(),
     queryFn: () => unwrap(api.GET("/api/v1/webhooks")),
   });
 }
@@ -34,7 +30,7 @@ export function useCreateWebhook() {
   return useMutation({
     mutationFn: (body: { url: string; events: EventType[]; description: string }) =>
       unwrap(api.POST("/api/v1/webhooks", { body })),
-    onSuccess: () => qc.invalidateQueries({ queryKey: webhookKeys.all }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.webhooks.all() }),
   });
 }
 
@@ -45,7 +41,7 @@ export function usePatchWebhook() {
       unwrap(
         api.PATCH("/api/v1/webhooks/{webhook_id}", { params: { path: { webhook_id: id } }, body }),
       ),
-    onSuccess: () => qc.invalidateQueries({ queryKey: webhookKeys.all }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.webhooks.all() }),
   });
 }
 
@@ -54,13 +50,13 @@ export function useDeleteWebhook() {
   return useMutation({
     mutationFn: (id: number) =>
       unwrap(api.DELETE("/api/v1/webhooks/{webhook_id}", { params: { path: { webhook_id: id } } })),
-    onSuccess: () => qc.invalidateQueries({ queryKey: webhookKeys.all }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.webhooks.all() }),
   });
 }
 
 export function useDeliveries(id: number, page: number) {
   return useQuery({
-    queryKey: webhookKeys.deliveries(id, page),
+    queryKey: queryKeys.webhooks.deliveries(id, page),
     queryFn: () =>
       unwrapPage(
         api.GET("/api/v1/webhooks/{webhook_id}/deliveries", {
@@ -77,7 +73,7 @@ export function usePing(id: number) {
       unwrap(
         api.POST("/api/v1/webhooks/{webhook_id}/ping", { params: { path: { webhook_id: id } } }),
       ),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["webhooks", id] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.webhooks.detail(id) }),
   });
 }
 
@@ -90,6 +86,6 @@ export function useRedeliver(id: number) {
           params: { path: { webhook_id: id, delivery_id: deliveryId } },
         }),
       ),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ["webhooks", id] }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.webhooks.detail(id) }),
   });
 }

@@ -2,10 +2,10 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { exportUrl } from "@/components/DownloadMenu";
 import ActivityPage from "@/features/activity/ActivityPage";
+import CohortComparisonPage from "@/features/cohorts/CohortComparisonPage";
+import CohortsAdminPage from "@/features/cohorts/CohortsAdminPage";
 import PortfolioPage from "@/features/portfolio/PortfolioPage";
 import { admin, coach, mockApi, renderWithApp } from "@/test/utils";
-import CohortComparisonPage from "./CohortComparisonPage";
-import CohortsAdminPage from "./CohortsAdminPage";
 
 const cohorts = [
   { id: 1, name: "Cohort 2024", starts_on: "2024-01-15", ends_on: null, company_count: 3 },

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { fetchMe, hasSessionHint } from "./api";
+import { fetchMe, hasSessionHint } from "./auth";
 
 function writeCookie(value: string) {
   // biome-ignore lint/suspicious/noDocumentCookie: jsdom has no Cookie Store API

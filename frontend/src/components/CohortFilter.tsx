@@ -1,6 +1,6 @@
 import { Select } from "@mantine/core";
 import { useSearchParams } from "react-router";
-import { useCohorts } from "./api";
+import { useCohorts } from "@/lib/cohorts";
 
 /** The `cohort` search parameter of the page's URL, as a cohort id (undefined: all). */
 export function useCohortParam(): [number | undefined, (id: string | null) => void] {

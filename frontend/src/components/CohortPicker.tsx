@@ -1,5 +1,5 @@
 import { Select } from "@mantine/core";
-import { useCohorts } from "./api";
+import { useCohorts } from "@/lib/cohorts";
 
 /** The cohort of a company, on the company form (admins). */
 export function CohortPicker({
