@@ -12,9 +12,10 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
-import { CommentDialog } from "@/components/CommentDialog";
+import { DecisionButtons } from "@/components/DecisionButtons";
 import { FormError } from "@/components/FormError";
 import { EmptyState } from "@/components/QueryState";
+import { useRejectFlow } from "@/components/RejectFlow";
 import { RelativeTime } from "@/components/RelativeTime";
 import { mayOn, mayRemoveEvidence } from "@/lib/abilities";
 import { useViewer } from "@/lib/auth";
@@ -29,18 +30,23 @@ const TYPE_LABEL = { document: "Document", link: "Link", metric: "Metric" } as c
 /** Accept and reject buttons for a coach on a proposed item (used here and in the
  * proposals list). */
 export function ReviewButtons({ companyId, item }: { companyId: number; item: Evidence }) {
-  const review = useReviewEvidence(companyId);
-  const [rejecting, setRejecting] = useState(false);
+  const accept = useReviewEvidence(companyId);
+  const reject = useReviewEvidence(companyId);
+  const rejectFlow = useRejectFlow<Evidence>({
+    title: (e) => `Reject “${e.title}”`,
+    label: "Why? The member who proposed it reads this.",
+    confirmLabel: "Reject evidence",
+    reject: (e, comment) => reject.mutateAsync({ evidenceId: e.id, accept: false, comment }),
+  });
   return (
-    <Group gap="xs" wrap="nowrap">
-      <Button
-        size="xs"
-        color="green"
-        variant="light"
-        loading={review.isPending && !rejecting}
-        aria-label={`Accept evidence ${item.title}`}
-        onClick={() =>
-          review.mutate(
+    <>
+      <DecisionButtons
+        subject={`evidence ${item.title}`}
+        approveText="Accept"
+        approving={accept.isPending}
+        quiet
+        onApprove={() =>
+          accept.mutate(
             { evidenceId: item.id, accept: true },
             {
               onSuccess: () =>
@@ -50,38 +56,10 @@ export function ReviewButtons({ companyId, item }: { companyId: number; item: Ev
             },
           )
         }
-      >
-        Accept
-      </Button>
-      <Button
-        size="xs"
-        color="red"
-        variant="subtle"
-        aria-label={`Reject evidence ${item.title}`}
-        onClick={() => {
-          review.reset();
-          setRejecting(true);
-        }}
-      >
-        Reject
-      </Button>
-      <CommentDialog
-        opened={rejecting}
-        title={`Reject “${item.title}”`}
-        label="Why? The member who proposed it reads this."
-        confirmLabel="Reject evidence"
-        required
-        error={review.error}
-        loading={review.isPending}
-        onClose={() => setRejecting(false)}
-        onConfirm={(comment) =>
-          review.mutate(
-            { evidenceId: item.id, accept: false, comment },
-            { onSuccess: () => setRejecting(false) },
-          )
-        }
+        onReject={() => rejectFlow.start(item)}
       />
-    </Group>
+      {rejectFlow.dialog}
+    </>
   );
 }
 

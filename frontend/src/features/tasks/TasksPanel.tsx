@@ -17,6 +17,7 @@ import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { StatusBadge } from "@/components/Badges";
+import { DecisionButtons } from "@/components/DecisionButtons";
 import { FormError } from "@/components/FormError";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
@@ -167,41 +168,25 @@ export function TaskRow({
             </Button>
           )}
           {task.status === "submitted" && reviewer && (
-            <>
-              <Button
-                size="xs"
-                color="green"
-                disabled={busy}
-                onClick={() => onAction(task, "approve")}
-                aria-label={`Approve task ${task.title}`}
-              >
-                Approve
-              </Button>
-              <Button
-                size="xs"
-                color="red"
-                variant="light"
-                disabled={busy}
-                onClick={() => onAction(task, "reject")}
-                aria-label={`Reject task ${task.title}`}
-              >
-                Reject
-              </Button>
-            </>
+            <DecisionButtons
+              subject={`task ${task.title}`}
+              busy={busy}
+              onApprove={() => onAction(task, "approve")}
+              onReject={() => onAction(task, "reject")}
+            />
           )}
-          {(task.status === "open" || task.status === "submitted") &&
-            mayOn(me, companyId, "review") && (
-              <Button
-                size="xs"
-                color="gray"
-                variant="subtle"
-                disabled={busy}
-                onClick={() => onAction(task, "cancel")}
-                aria-label={`Cancel task ${task.title}`}
-              >
-                Cancel task
-              </Button>
-            )}
+          {(task.status === "open" || task.status === "submitted") && reviewer && (
+            <Button
+              size="xs"
+              color="gray"
+              variant="subtle"
+              disabled={busy}
+              onClick={() => onAction(task, "cancel")}
+              aria-label={`Cancel task ${task.title}`}
+            >
+              Cancel task
+            </Button>
+          )}
         </Group>
       </Group>
     </Paper>

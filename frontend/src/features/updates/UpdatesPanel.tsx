@@ -14,6 +14,7 @@ import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { StatusBadge } from "@/components/Badges";
+import { DecisionButtons } from "@/components/DecisionButtons";
 import { FormError } from "@/components/FormError";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
@@ -114,27 +115,12 @@ export function UpdateRow({
             </Text>
           </Group>
           {canReview && update.status === "pending" && (
-            <Group gap="xs">
-              <Button
-                size="xs"
-                color="green"
-                disabled={busy}
-                onClick={onApprove}
-                aria-label={`Approve update from ${update.created_at.slice(0, 10)}`}
-              >
-                Approve
-              </Button>
-              <Button
-                size="xs"
-                color="red"
-                variant="light"
-                disabled={busy}
-                onClick={onReject}
-                aria-label={`Reject update from ${update.created_at.slice(0, 10)}`}
-              >
-                Reject
-              </Button>
-            </Group>
+            <DecisionButtons
+              subject={`update from ${update.created_at.slice(0, 10)}`}
+              busy={busy}
+              onApprove={onApprove}
+              onReject={onReject}
+            />
           )}
         </Group>
         <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
