@@ -1,11 +1,10 @@
-import { Anchor, Card, Group, Select, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Card, Group, Select, Text, TextInput } from "@mantine/core";
 import { Link, useSearchParams } from "react-router";
 import { DownloadMenu } from "@/components/DownloadMenu";
+import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
-import { PaginationBar } from "@/components/PaginationBar";
-import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { EmptyState } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
-import { ScrollTable } from "@/components/ScrollTable";
 import { useCompanies } from "@/lib/companies";
 import { describeEvent } from "@/lib/history";
 import { useMilestones } from "@/lib/milestones";
@@ -98,62 +97,62 @@ export default function ActivityPage() {
             w={{ base: "100%", xs: 160 }}
           />
         </Group>
-        <QueryBoundary query={activity} loadingLabel="Loading activity…">
-          {(data) =>
-            data.items.length === 0 ? (
-              <EmptyState title={filtered ? "No event matches" : "No activity yet"}>
-                {filtered
-                  ? "Try other filters."
-                  : "Milestone changes and evidence of your companies appear here."}
-              </EmptyState>
-            ) : (
-              <>
-                <ScrollTable label="Activity" minWidth={720}>
-                  <Table striped verticalSpacing="sm">
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>When</Table.Th>
-                        <Table.Th>Company</Table.Th>
-                        <Table.Th>What</Table.Th>
-                        <Table.Th>Who</Table.Th>
-                        <Table.Th>Reason</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {data.items.map((item) => (
-                        <Table.Tr key={item.id}>
-                          <Table.Td style={{ whiteSpace: "nowrap" }}>
-                            <RelativeTime value={item.created_at} />
-                          </Table.Td>
-                          <Table.Td>
-                            <Anchor component={Link} to={`/companies/${item.company_id}`}>
-                              {item.company_name}
-                            </Anchor>
-                          </Table.Td>
-                          <Table.Td>
-                            {describeEvent(item as unknown as HistoryItem, milestones.title)}
-                          </Table.Td>
-                          <Table.Td>{item.actor_name}</Table.Td>
-                          <Table.Td>
-                            <Text size="sm" lineClamp={2}>
-                              {item.reason ?? "—"}
-                            </Text>
-                          </Table.Td>
-                        </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </ScrollTable>
-                <PaginationBar
-                  info={data.pagination}
-                  page={page}
-                  onChange={(p) => set("page", String(p))}
-                  label="Activity pages"
-                />
-              </>
-            )
+        <PagedTable
+          query={activity}
+          loadingLabel="Loading activity…"
+          label="Activity"
+          minWidth={720}
+          tableProps={{ striped: true, verticalSpacing: "sm" }}
+          empty={
+            <EmptyState title={filtered ? "No event matches" : "No activity yet"}>
+              {filtered
+                ? "Try other filters."
+                : "Milestone changes and evidence of your companies appear here."}
+            </EmptyState>
           }
-        </QueryBoundary>
+          rowKey={(item) => item.id}
+          columns={[
+            {
+              header: "When",
+              cell: (item) => (
+                <>
+                  <RelativeTime value={item.created_at} />
+                </>
+              ),
+              tdProps: { style: { whiteSpace: "nowrap" } },
+            },
+            {
+              header: "Company",
+              cell: (item) => (
+                <>
+                  <Anchor component={Link} to={`/companies/${item.company_id}`}>
+                    {item.company_name}
+                  </Anchor>
+                </>
+              ),
+            },
+            {
+              header: "What",
+              cell: (item) => describeEvent(item as unknown as HistoryItem, milestones.title),
+            },
+            { header: "Who", cell: (item) => item.actor_name },
+            {
+              header: "Reason",
+              cell: (item) => (
+                <>
+                  <Text size="sm" lineClamp={2}>
+                    {item.reason ?? "—"}
+                  </Text>
+                </>
+              ),
+            },
+          ]}
+          pagination={{
+            page: page,
+            onChange: (p) => set("page", String(p)),
+            label: "Activity pages",
+          }}
+        />
       </Card>
     </>
   );

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Modal, Stack, Table, Textarea, TextInput } from "@mantine/core";
+import { Anchor, Button, Group, Modal, Stack, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
@@ -7,10 +7,9 @@ import { Link, useNavigate } from "react-router";
 import { MilestoneBadge } from "@/components/Badges";
 import { CohortPicker } from "@/components/CohortPicker";
 import { FormError } from "@/components/FormError";
+import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
-import { PaginationBar } from "@/components/PaginationBar";
-import { EmptyState, QueryBoundary } from "@/components/QueryState";
-import { ScrollTable } from "@/components/ScrollTable";
+import { EmptyState } from "@/components/QueryState";
 import { useCohorts } from "@/lib/cohorts";
 import { useCompanies } from "@/lib/companies";
 import { fieldErrors } from "@/lib/errors";
@@ -142,75 +141,68 @@ export default function CompaniesAdminPage() {
         mb="md"
         w={{ base: "100%", xs: 300 }}
       />
-      <QueryBoundary query={companies} loadingLabel="Loading companies…">
-        {(data) =>
-          data.items.length === 0 ? (
-            <EmptyState title="No companies yet">
-              Create the first one with “New company”.
-            </EmptyState>
-          ) : (
-            <>
-              <ScrollTable label="Companies" minWidth={560}>
-                <Table striped highlightOnHover>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Name</Table.Th>
-                      <Table.Th>Current milestone</Table.Th>
-                      <Table.Th>Joined</Table.Th>
-                      <Table.Th>Cohort</Table.Th>
-                      <Table.Th>Actions</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.items.map((c) => (
-                      <Table.Tr key={c.id}>
-                        <Table.Td>
-                          <Anchor component={Link} to={`/companies/${c.id}`}>
-                            {c.name}
-                          </Anchor>
-                        </Table.Td>
-                        <Table.Td>
-                          <MilestoneBadge milestone={c.current_milestone} />
-                        </Table.Td>
-                        <Table.Td>{shortDate(c.joined_at)}</Table.Td>
-                        <Table.Td>
-                          {c.cohort_id == null ? "—" : (cohortNames.get(c.cohort_id) ?? "…")}
-                        </Table.Td>
-                        <Table.Td>
-                          <Group gap="xs" wrap="nowrap">
-                            <Button
-                              size="xs"
-                              variant="light"
-                              onClick={() => open(c)}
-                              aria-label={`Edit ${c.name}`}
-                            >
-                              Edit
-                            </Button>
-                            <Button
-                              size="xs"
-                              variant="subtle"
-                              onClick={() => navigate(`/admin/companies/${c.id}`)}
-                              aria-label={`People for ${c.name}`}
-                            >
-                              People
-                            </Button>
-                          </Group>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </ScrollTable>
-              <PaginationBar
-                info={data.pagination}
-                page={page}
-                onChange={setPage}
-                label="Company pages"
-              />
-            </>
-          )
+      <PagedTable
+        query={companies}
+        loadingLabel="Loading companies…"
+        label="Companies"
+        minWidth={560}
+        tableProps={{ striped: true, highlightOnHover: true }}
+        empty={
+          <EmptyState title="No companies yet">Create the first one with “New company”.</EmptyState>
         }
-      </QueryBoundary>
+        rowKey={(c) => c.id}
+        columns={[
+          {
+            header: "Name",
+            cell: (c) => (
+              <>
+                <Anchor component={Link} to={`/companies/${c.id}`}>
+                  {c.name}
+                </Anchor>
+              </>
+            ),
+          },
+          {
+            header: "Current milestone",
+            cell: (c) => (
+              <>
+                <MilestoneBadge milestone={c.current_milestone} />
+              </>
+            ),
+          },
+          { header: "Joined", cell: (c) => shortDate(c.joined_at) },
+          {
+            header: "Cohort",
+            cell: (c) => (c.cohort_id == null ? "—" : (cohortNames.get(c.cohort_id) ?? "…")),
+          },
+          {
+            header: "Actions",
+            cell: (c) => (
+              <>
+                <Group gap="xs" wrap="nowrap">
+                  <Button
+                    size="xs"
+                    variant="light"
+                    onClick={() => open(c)}
+                    aria-label={`Edit ${c.name}`}
+                  >
+                    Edit
+                  </Button>
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    onClick={() => navigate(`/admin/companies/${c.id}`)}
+                    aria-label={`People for ${c.name}`}
+                  >
+                    People
+                  </Button>
+                </Group>
+              </>
+            ),
+          },
+        ]}
+        pagination={{ page: page, onChange: setPage, label: "Company pages" }}
+      />
       <CompanyFormModal company={editing} opened={opened} onClose={() => setOpened(false)} />
     </>
   );

@@ -1,12 +1,11 @@
-import { Button, SegmentedControl, Table, Text } from "@mantine/core";
+import { Button, SegmentedControl, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { StatusBadge } from "@/components/Badges";
+import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
-import { PaginationBar } from "@/components/PaginationBar";
-import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { EmptyState } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
-import { ScrollTable } from "@/components/ScrollTable";
 import { errorMessage } from "@/lib/errors";
 import { useOutbox, useRequeue } from "./api";
 
@@ -37,87 +36,81 @@ export default function OutboxPage() {
           setPage(1);
         }}
       />
-      <QueryBoundary query={outbox} loadingLabel="Loading messages…">
-        {(data) =>
-          data.items.length === 0 ? (
-            <EmptyState title={`No ${status} messages`}>
-              {status === "failed" ? "Every e-mail went out." : null}
-            </EmptyState>
-          ) : (
-            <>
-              <ScrollTable label="Outbox messages" minWidth={700}>
-                <Table striped>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Recipient</Table.Th>
-                      <Table.Th>Subject</Table.Th>
-                      <Table.Th>Status</Table.Th>
-                      <Table.Th>Attempts</Table.Th>
-                      <Table.Th>Created</Table.Th>
-                      <Table.Th>Action</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.items.map((m) => (
-                      <Table.Tr key={m.id}>
-                        <Table.Td>{m.recipient}</Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{m.subject}</Text>
-                          {m.last_error && (
-                            <Text size="xs" c="red.8">
-                              {m.last_error}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <StatusBadge status={m.status} />
-                        </Table.Td>
-                        <Table.Td>{m.attempts}</Table.Td>
-                        <Table.Td>
-                          <RelativeTime value={m.created_at} />
-                        </Table.Td>
-                        <Table.Td>
-                          {m.status === "failed" && (
-                            <Button
-                              size="xs"
-                              variant="light"
-                              loading={requeue.isPending && requeue.variables === m.id}
-                              aria-label={`Requeue message to ${m.recipient}`}
-                              onClick={() =>
-                                requeue.mutate(m.id, {
-                                  onSuccess: () =>
-                                    notifications.show({
-                                      message: "Message queued again",
-                                      color: "green",
-                                    }),
-                                  onError: (e) =>
-                                    notifications.show({
-                                      title: "Not requeued",
-                                      message: errorMessage(e),
-                                      color: "red",
-                                    }),
-                                })
-                              }
-                            >
-                              Requeue
-                            </Button>
-                          )}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </ScrollTable>
-              <PaginationBar
-                info={data.pagination}
-                page={page}
-                onChange={setPage}
-                label="Outbox pages"
-              />
-            </>
-          )
+      <PagedTable
+        query={outbox}
+        loadingLabel="Loading messages…"
+        label="Outbox messages"
+        minWidth={700}
+        empty={
+          <EmptyState title={`No ${status} messages`}>
+            {status === "failed" ? "Every e-mail went out." : null}
+          </EmptyState>
         }
-      </QueryBoundary>
+        rowKey={(m) => m.id}
+        columns={[
+          { header: "Recipient", cell: (m) => m.recipient },
+          {
+            header: "Subject",
+            cell: (m) => (
+              <>
+                <Text size="sm">{m.subject}</Text>
+                {m.last_error && (
+                  <Text size="xs" c="red.8">
+                    {m.last_error}
+                  </Text>
+                )}
+              </>
+            ),
+          },
+          {
+            header: "Status",
+            cell: (m) => (
+              <>
+                <StatusBadge status={m.status} />
+              </>
+            ),
+          },
+          { header: "Attempts", cell: (m) => m.attempts },
+          {
+            header: "Created",
+            cell: (m) => (
+              <>
+                <RelativeTime value={m.created_at} />
+              </>
+            ),
+          },
+          {
+            header: "Action",
+            cell: (m) =>
+              m.status === "failed" && (
+                <Button
+                  size="xs"
+                  variant="light"
+                  loading={requeue.isPending && requeue.variables === m.id}
+                  aria-label={`Requeue message to ${m.recipient}`}
+                  onClick={() =>
+                    requeue.mutate(m.id, {
+                      onSuccess: () =>
+                        notifications.show({
+                          message: "Message queued again",
+                          color: "green",
+                        }),
+                      onError: (e) =>
+                        notifications.show({
+                          title: "Not requeued",
+                          message: errorMessage(e),
+                          color: "red",
+                        }),
+                    })
+                  }
+                >
+                  Requeue
+                </Button>
+              ),
+          },
+        ]}
+        pagination={{ page: page, onChange: setPage, label: "Outbox pages" }}
+      />
     </>
   );
 }

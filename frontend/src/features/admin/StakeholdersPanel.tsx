@@ -6,7 +6,6 @@ import {
   Group,
   Select,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -15,8 +14,8 @@ import {
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { FormError } from "@/components/FormError";
-import { EmptyState, QueryBoundary } from "@/components/QueryState";
-import { ScrollTable } from "@/components/ScrollTable";
+import { PagedTable } from "@/components/PagedTable";
+import { EmptyState } from "@/components/QueryState";
 import { errorMessage } from "@/lib/errors";
 import {
   type Frequency,
@@ -93,86 +92,86 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
           </Group>
         </Stack>
       </form>
-      <QueryBoundary query={stakeholders} loadingLabel="Loading stakeholders…">
-        {(items) =>
-          items.length === 0 ? (
-            <EmptyState title="No stakeholders yet" />
-          ) : (
-            <ScrollTable label="Stakeholders" minWidth={400}>
-              <Table striped>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>E-mail</Table.Th>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>Mail</Table.Th>
-                    <Table.Th>Subscribed</Table.Th>
-                    <Table.Th>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {items.map((s) => (
-                    <Table.Tr key={s.id}>
-                      <Table.Td>{s.email}</Table.Td>
-                      <Table.Td>{s.name ?? "—"}</Table.Td>
-                      <Table.Td>
-                        <Select
-                          aria-label={`Mail for ${s.email}`}
-                          data={FREQUENCIES}
-                          value={s.frequency}
-                          allowDeselect={false}
-                          size="xs"
-                          disabled={update.isPending && update.variables?.id === s.id}
-                          onChange={(value) =>
-                            value &&
-                            update.mutate(
-                              { id: s.id, frequency: value as Frequency },
-                              {
-                                onError: (e) =>
-                                  notifications.show({
-                                    title: "Not changed",
-                                    message: errorMessage(e),
-                                    color: "red",
-                                  }),
-                              },
-                            )
-                          }
-                        />
-                      </Table.Td>
-                      <Table.Td>
-                        <Badge color={s.subscribed ? "green" : "gray"} variant="light">
-                          {s.subscribed ? "Subscribed" : "Unsubscribed"}
-                        </Badge>
-                      </Table.Td>
-                      <Table.Td>
-                        <ActionIcon
-                          color="red"
-                          variant="subtle"
-                          aria-label={`Remove stakeholder ${s.email}`}
-                          loading={remove.isPending && remove.variables === s.id}
-                          onClick={() =>
-                            remove.mutate(s.id, {
-                              onError: (e) =>
-                                notifications.show({
-                                  title: "Not removed",
-                                  message: errorMessage(e),
-                                  color: "red",
-                                }),
-                            })
-                          }
-                        >
-                          ✕
-                        </ActionIcon>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </ScrollTable>
-          )
-        }
-      </QueryBoundary>
+      <PagedTable
+        query={stakeholders}
+        loadingLabel="Loading stakeholders…"
+        label="Stakeholders"
+        minWidth={400}
+        empty={<EmptyState title="No stakeholders yet" />}
+        rowKey={(s) => s.id}
+        columns={[
+          { header: "E-mail", cell: (s) => s.email },
+          { header: "Name", cell: (s) => s.name ?? "—" },
+          {
+            header: "Mail",
+            cell: (s) => (
+              <>
+                <Select
+                  aria-label={`Mail for ${s.email}`}
+                  data={FREQUENCIES}
+                  value={s.frequency}
+                  allowDeselect={false}
+                  size="xs"
+                  disabled={update.isPending && update.variables?.id === s.id}
+                  onChange={(value) =>
+                    value &&
+                    update.mutate(
+                      { id: s.id, frequency: value as Frequency },
+                      {
+                        onError: (e) =>
+                          notifications.show({
+                            title: "Not changed",
+                            message: errorMessage(e),
+                            color: "red",
+                          }),
+                      },
+                    )
+                  }
+                />
+              </>
+            ),
+          },
+          {
+            header: "Subscribed",
+            cell: (s) => (
+              <>
+                <Badge color={s.subscribed ? "green" : "gray"} variant="light">
+                  {s.subscribed ? "Subscribed" : "Unsubscribed"}
+                </Badge>
+              </>
+            ),
+          },
+          {
+            header: (
+              <>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </>
+            ),
+            cell: (s) => (
+              <>
+                <ActionIcon
+                  color="red"
+                  variant="subtle"
+                  aria-label={`Remove stakeholder ${s.email}`}
+                  loading={remove.isPending && remove.variables === s.id}
+                  onClick={() =>
+                    remove.mutate(s.id, {
+                      onError: (e) =>
+                        notifications.show({
+                          title: "Not removed",
+                          message: errorMessage(e),
+                          color: "red",
+                        }),
+                    })
+                  }
+                >
+                  ✕
+                </ActionIcon>
+              </>
+            ),
+          },
+        ]}
+      />
     </Card>
   );
 }

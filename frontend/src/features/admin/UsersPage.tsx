@@ -6,7 +6,6 @@ import {
   PasswordInput,
   Select,
   Stack,
-  Table,
   Text,
   TextInput,
 } from "@mantine/core";
@@ -15,10 +14,9 @@ import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { FormError } from "@/components/FormError";
+import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
-import { PaginationBar } from "@/components/PaginationBar";
-import { EmptyState, QueryBoundary } from "@/components/QueryState";
-import { ScrollTable } from "@/components/ScrollTable";
+import { EmptyState } from "@/components/QueryState";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import type { Role, User } from "@/lib/types";
 import { useCreateUser, usePatchUser, useUsers } from "./api";
@@ -168,63 +166,49 @@ export default function UsersPage() {
           w={{ base: "100%", xs: 200 }}
         />
       </Group>
-      <QueryBoundary query={users} loadingLabel="Loading users…">
-        {(data) =>
-          data.items.length === 0 ? (
-            <EmptyState title="No users match" />
-          ) : (
-            <>
-              <ScrollTable label="Users" minWidth={600}>
-                <Table striped highlightOnHover>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Name</Table.Th>
-                      <Table.Th>E-mail</Table.Th>
-                      <Table.Th>Role</Table.Th>
-                      <Table.Th>Companies</Table.Th>
-                      <Table.Th>Status</Table.Th>
-                      <Table.Th>Action</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {data.items.map((u) => (
-                      <Table.Tr key={u.id}>
-                        <Table.Td>{u.name}</Table.Td>
-                        <Table.Td>{u.email}</Table.Td>
-                        <Table.Td>{u.role}</Table.Td>
-                        <Table.Td>{u.company_ids.length}</Table.Td>
-                        <Table.Td>
-                          <Badge color={u.active ? "green" : "gray"} variant="light">
-                            {u.active ? "Active" : "Deactivated"}
-                          </Badge>
-                        </Table.Td>
-                        <Table.Td>
-                          <Button
-                            size="xs"
-                            variant="light"
-                            color={u.active ? "red" : "green"}
-                            loading={patch.isPending && patch.variables?.id === u.id}
-                            onClick={() => setActive(u, !u.active)}
-                            aria-label={`${u.active ? "Deactivate" : "Reactivate"} ${u.name}`}
-                          >
-                            {u.active ? "Deactivate" : "Reactivate"}
-                          </Button>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </ScrollTable>
-              <PaginationBar
-                info={data.pagination}
-                page={page}
-                onChange={setPage}
-                label="User pages"
-              />
-            </>
-          )
-        }
-      </QueryBoundary>
+      <PagedTable
+        query={users}
+        loadingLabel="Loading users…"
+        label="Users"
+        minWidth={600}
+        tableProps={{ striped: true, highlightOnHover: true }}
+        empty={<EmptyState title="No users match" />}
+        rowKey={(u) => u.id}
+        columns={[
+          { header: "Name", cell: (u) => u.name },
+          { header: "E-mail", cell: (u) => u.email },
+          { header: "Role", cell: (u) => u.role },
+          { header: "Companies", cell: (u) => u.company_ids.length },
+          {
+            header: "Status",
+            cell: (u) => (
+              <>
+                <Badge color={u.active ? "green" : "gray"} variant="light">
+                  {u.active ? "Active" : "Deactivated"}
+                </Badge>
+              </>
+            ),
+          },
+          {
+            header: "Action",
+            cell: (u) => (
+              <>
+                <Button
+                  size="xs"
+                  variant="light"
+                  color={u.active ? "red" : "green"}
+                  loading={patch.isPending && patch.variables?.id === u.id}
+                  onClick={() => setActive(u, !u.active)}
+                  aria-label={`${u.active ? "Deactivate" : "Reactivate"} ${u.name}`}
+                >
+                  {u.active ? "Deactivate" : "Reactivate"}
+                </Button>
+              </>
+            ),
+          },
+        ]}
+        pagination={{ page: page, onChange: setPage, label: "User pages" }}
+      />
       <Text size="xs" c="dimmed" mt="sm">
         A deactivated user cannot sign in and their open sessions stop working.
       </Text>

@@ -1,11 +1,11 @@
-import { Button, Group, Modal, Stack, Table, TextInput, VisuallyHidden } from "@mantine/core";
+import { Button, Group, Modal, Stack, TextInput, VisuallyHidden } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useEffect, useState } from "react";
 import { FormError } from "@/components/FormError";
+import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
-import { EmptyState, QueryBoundary } from "@/components/QueryState";
-import { ScrollTable } from "@/components/ScrollTable";
+import { EmptyState } from "@/components/QueryState";
 import { useCohorts } from "@/lib/cohorts";
 import { errorMessage, fieldErrors } from "@/lib/errors";
 import type { Cohort } from "@/lib/types";
@@ -123,66 +123,57 @@ export default function CohortsAdminPage() {
         description="The programme's intakes. Put each company in its cohort from the company form."
         actions={<Button onClick={() => open(null)}>New cohort</Button>}
       />
-      <QueryBoundary query={cohorts} loadingLabel="Loading cohorts…">
-        {(data) =>
-          data.length === 0 ? (
-            <EmptyState title="No cohorts yet">Create the first one with “New cohort”.</EmptyState>
-          ) : (
-            <ScrollTable label="Cohorts" minWidth={560}>
-              <Table striped highlightOnHover>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Name</Table.Th>
-                    <Table.Th>Starts</Table.Th>
-                    <Table.Th>Ends</Table.Th>
-                    <Table.Th>Companies</Table.Th>
-                    <Table.Th>
-                      <VisuallyHidden>Actions</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.map((c) => (
-                    <Table.Tr key={c.id}>
-                      <Table.Td>{c.name}</Table.Td>
-                      <Table.Td>{c.starts_on}</Table.Td>
-                      <Table.Td>{c.ends_on ?? "—"}</Table.Td>
-                      <Table.Td>{c.company_count}</Table.Td>
-                      <Table.Td>
-                        <Group gap="xs" justify="flex-end" wrap="nowrap">
-                          <Button
-                            size="xs"
-                            variant="light"
-                            onClick={() => open(c)}
-                            aria-label={`Edit ${c.name}`}
-                          >
-                            Edit
-                          </Button>
-                          <Button
-                            size="xs"
-                            variant="subtle"
-                            color="red"
-                            onClick={() => onDelete(c)}
-                            disabled={c.company_count > 0}
-                            title={
-                              c.company_count > 0
-                                ? "Move its companies to another cohort first"
-                                : undefined
-                            }
-                            aria-label={`Delete ${c.name}`}
-                          >
-                            Delete
-                          </Button>
-                        </Group>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </ScrollTable>
-          )
+      <PagedTable
+        query={cohorts}
+        loadingLabel="Loading cohorts…"
+        label="Cohorts"
+        minWidth={560}
+        tableProps={{ striped: true, highlightOnHover: true }}
+        empty={
+          <EmptyState title="No cohorts yet">Create the first one with “New cohort”.</EmptyState>
         }
-      </QueryBoundary>
+        rowKey={(c) => c.id}
+        columns={[
+          { header: "Name", cell: (c) => c.name },
+          { header: "Starts", cell: (c) => c.starts_on },
+          { header: "Ends", cell: (c) => c.ends_on ?? "—" },
+          { header: "Companies", cell: (c) => c.company_count },
+          {
+            header: (
+              <>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </>
+            ),
+            cell: (c) => (
+              <>
+                <Group gap="xs" justify="flex-end" wrap="nowrap">
+                  <Button
+                    size="xs"
+                    variant="light"
+                    onClick={() => open(c)}
+                    aria-label={`Edit ${c.name}`}
+                  >
+                    Edit
+                  </Button>
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    color="red"
+                    onClick={() => onDelete(c)}
+                    disabled={c.company_count > 0}
+                    title={
+                      c.company_count > 0 ? "Move its companies to another cohort first" : undefined
+                    }
+                    aria-label={`Delete ${c.name}`}
+                  >
+                    Delete
+                  </Button>
+                </Group>
+              </>
+            ),
+          },
+        ]}
+      />
       <CohortFormModal cohort={editing} opened={opened} onClose={() => setOpened(false)} />
     </>
   );

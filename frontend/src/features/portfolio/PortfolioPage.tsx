@@ -6,7 +6,6 @@ import {
   Group,
   SegmentedControl,
   Select,
-  Table,
   Text,
   TextInput,
   Title,
@@ -18,11 +17,10 @@ import { MilestoneBadge } from "@/components/Badges";
 import { CohortFilter, useCohortParam } from "@/components/CohortFilter";
 import { DownloadMenu } from "@/components/DownloadMenu";
 import { Funnel } from "@/components/Funnel";
+import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
-import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
 import { RelativeTime } from "@/components/RelativeTime";
-import { ScrollTable } from "@/components/ScrollTable";
 import { useMilestoneAnalytics } from "@/lib/analytics";
 import { useViewer } from "@/lib/auth";
 import { useMilestones } from "@/lib/milestones";
@@ -123,104 +121,115 @@ export default function PortfolioPage() {
                 w={{ base: "100%", xs: 210 }}
               />
             </Group>
-            <QueryBoundary query={portfolio} loadingLabel="Loading portfolio…">
-              {(data) =>
-                data.items.length === 0 ? (
-                  attention && !q && !milestone && !cohortId ? (
-                    <EmptyState title="No company needs attention">
-                      None is stalled, waiting for a review or silent. “All companies” lists them
-                      all.
-                    </EmptyState>
-                  ) : (
-                    <EmptyState
-                      title={q || milestone || cohortId ? "No company matches" : "No companies yet"}
-                    >
-                      {q || milestone || cohortId
-                        ? "Try another search or filter."
-                        : "Companies you are assigned to appear here."}
-                    </EmptyState>
-                  )
+            <PagedTable
+              query={portfolio}
+              loadingLabel="Loading portfolio…"
+              label="Portfolio companies"
+              minWidth={860}
+              tableProps={{ striped: true, highlightOnHover: true, verticalSpacing: "sm" }}
+              empty={
+                attention && !q && !milestone && !cohortId ? (
+                  <EmptyState title="No company needs attention">
+                    None is stalled, waiting for a review or silent. “All companies” lists them all.
+                  </EmptyState>
                 ) : (
-                  <>
-                    <ScrollTable label="Portfolio companies" minWidth={860}>
-                      <Table striped highlightOnHover verticalSpacing="sm">
-                        <Table.Thead>
-                          <Table.Tr>
-                            <Table.Th>Company</Table.Th>
-                            <Table.Th>Current milestone</Table.Th>
-                            <Table.Th>Attention</Table.Th>
-                            <Table.Th>Days in it</Table.Th>
-                            <Table.Th>Achieved</Table.Th>
-                            <Table.Th>Tasks (done / all)</Table.Th>
-                            <Table.Th>Pending approvals</Table.Th>
-                            <Table.Th>Last activity</Table.Th>
-                          </Table.Tr>
-                        </Table.Thead>
-                        <Table.Tbody>
-                          {data.items.map((row) => (
-                            <Table.Tr key={row.company_id}>
-                              <Table.Td>
-                                <Anchor
-                                  component={Link}
-                                  to={`/companies/${row.company_id}`}
-                                  fw={500}
-                                >
-                                  {row.name}
-                                </Anchor>
-                              </Table.Td>
-                              <Table.Td style={{ whiteSpace: "nowrap" }}>
-                                <MilestoneBadge milestone={row.current_milestone} />
-                                {row.suggested_milestone && (
-                                  <Tooltip label="Accepted evidence suggests it is reached: open the company to decide">
-                                    <Badge ml={6} size="sm" color="teal" variant="light">
-                                      Looks reached
-                                    </Badge>
-                                  </Tooltip>
-                                )}
-                              </Table.Td>
-                              <Table.Td>
-                                <AttentionBadges row={row} settings={settings} />
-                              </Table.Td>
-                              <Table.Td>
-                                <DaysCell row={row} settings={settings} />
-                              </Table.Td>
-                              <Table.Td>{row.achieved_count} / 5</Table.Td>
-                              <Table.Td>
-                                {row.completed_tasks} / {row.total_tasks}
-                                <Text span size="xs" c="dimmed">
-                                  {" "}
-                                  ({row.active_tasks} active)
-                                </Text>
-                              </Table.Td>
-                              <Table.Td>
-                                {row.pending_approvals > 0 ? (
-                                  <Badge color="orange" variant="light">
-                                    {row.pending_approvals}
-                                  </Badge>
-                                ) : (
-                                  <Text size="sm" c="dimmed">
-                                    0
-                                  </Text>
-                                )}
-                              </Table.Td>
-                              <Table.Td>
-                                <RelativeTime value={row.last_activity} fallback="No activity" />
-                              </Table.Td>
-                            </Table.Tr>
-                          ))}
-                        </Table.Tbody>
-                      </Table>
-                    </ScrollTable>
-                    <PaginationBar
-                      info={data.pagination}
-                      page={page}
-                      onChange={(p) => set("page", String(p))}
-                      label="Portfolio pages"
-                    />
-                  </>
+                  <EmptyState
+                    title={q || milestone || cohortId ? "No company matches" : "No companies yet"}
+                  >
+                    {q || milestone || cohortId
+                      ? "Try another search or filter."
+                      : "Companies you are assigned to appear here."}
+                  </EmptyState>
                 )
               }
-            </QueryBoundary>
+              rowKey={(row) => row.company_id}
+              columns={[
+                {
+                  header: "Company",
+                  cell: (row) => (
+                    <>
+                      <Anchor component={Link} to={`/companies/${row.company_id}`} fw={500}>
+                        {row.name}
+                      </Anchor>
+                    </>
+                  ),
+                },
+                {
+                  header: "Current milestone",
+                  cell: (row) => (
+                    <>
+                      <MilestoneBadge milestone={row.current_milestone} />
+                      {row.suggested_milestone && (
+                        <Tooltip label="Accepted evidence suggests it is reached: open the company to decide">
+                          <Badge ml={6} size="sm" color="teal" variant="light">
+                            Looks reached
+                          </Badge>
+                        </Tooltip>
+                      )}
+                    </>
+                  ),
+                  tdProps: { style: { whiteSpace: "nowrap" } },
+                },
+                {
+                  header: "Attention",
+                  cell: (row) => (
+                    <>
+                      <AttentionBadges row={row} settings={settings} />
+                    </>
+                  ),
+                },
+                {
+                  header: "Days in it",
+                  cell: (row) => (
+                    <>
+                      <DaysCell row={row} settings={settings} />
+                    </>
+                  ),
+                },
+                {
+                  header: "Achieved",
+                  cell: (row) => `${row.achieved_count} / ${milestones.catalogue.length}`,
+                },
+                {
+                  header: "Tasks (done / all)",
+                  cell: (row) => (
+                    <>
+                      {row.completed_tasks} / {row.total_tasks}
+                      <Text span size="xs" c="dimmed">
+                        {" "}
+                        ({row.active_tasks} active)
+                      </Text>
+                    </>
+                  ),
+                },
+                {
+                  header: "Pending approvals",
+                  cell: (row) =>
+                    row.pending_approvals > 0 ? (
+                      <Badge color="orange" variant="light">
+                        {row.pending_approvals}
+                      </Badge>
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        0
+                      </Text>
+                    ),
+                },
+                {
+                  header: "Last activity",
+                  cell: (row) => (
+                    <>
+                      <RelativeTime value={row.last_activity} fallback="No activity" />
+                    </>
+                  ),
+                },
+              ]}
+              pagination={{
+                page: page,
+                onChange: (p) => set("page", String(p)),
+                label: "Portfolio pages",
+              }}
+            />
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, xl: 4 }}>

@@ -20,6 +20,7 @@ import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import { FormError } from "@/components/FormError";
+import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
 import { PaginationBar } from "@/components/PaginationBar";
 import { EmptyState, QueryBoundary } from "@/components/QueryState";
@@ -248,83 +249,87 @@ export default function WebhooksPage() {
       <CreateWebhook onCreated={setCreated} />
       {created && <Secret hook={created} />}
       <Card>
-        <QueryBoundary query={webhooks} loadingLabel="Loading webhooks…">
-          {(items) =>
-            items.length === 0 ? (
-              <EmptyState title="No webhooks yet" />
-            ) : (
-              <ScrollTable label="Webhooks" minWidth={640}>
-                <Table striped>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>URL</Table.Th>
-                      <Table.Th>Events</Table.Th>
-                      <Table.Th>Active</Table.Th>
-                      <Table.Th>Failures</Table.Th>
-                      <Table.Th>Last delivery</Table.Th>
-                      <Table.Th>
-                        <VisuallyHidden>Actions</VisuallyHidden>
-                      </Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {items.map((hook) => (
-                      <Table.Tr key={hook.id}>
-                        <Table.Td style={{ overflowWrap: "anywhere" }}>
-                          <Text size="sm">{hook.url}</Text>
-                          {hook.description && (
-                            <Text size="xs" c="dimmed">
-                              {hook.description}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>
-                          <Text size="xs">{hook.events.join(", ")}</Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Switch
-                            aria-label={`Active: ${hook.url}`}
-                            checked={hook.active}
-                            disabled={patch.isPending}
-                            onChange={(e) =>
-                              patch.mutate(
-                                { id: hook.id, active: e.currentTarget.checked },
-                                { onError: failed("Not changed") },
-                              )
-                            }
-                          />
-                        </Table.Td>
-                        <Table.Td>{hook.failure_count}</Table.Td>
-                        <Table.Td>
-                          {hook.last_delivery_at ? exact(hook.last_delivery_at) : "—"}
-                        </Table.Td>
-                        <Table.Td>
-                          <Group gap={4} wrap="nowrap">
-                            <Button size="xs" variant="light" onClick={() => setOpen(hook)}>
-                              Deliveries
-                            </Button>
-                            <Button
-                              size="xs"
-                              variant="subtle"
-                              color="red"
-                              aria-label={`Delete webhook ${hook.url}`}
-                              loading={remove.isPending && remove.variables === hook.id}
-                              onClick={() =>
-                                remove.mutate(hook.id, { onError: failed("Not deleted") })
-                              }
-                            >
-                              Delete
-                            </Button>
-                          </Group>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </ScrollTable>
-            )
-          }
-        </QueryBoundary>
+        <PagedTable
+          query={webhooks}
+          loadingLabel="Loading webhooks…"
+          label="Webhooks"
+          minWidth={640}
+          empty={<EmptyState title="No webhooks yet" />}
+          rowKey={(hook) => hook.id}
+          columns={[
+            {
+              header: "URL",
+              cell: (hook) => (
+                <>
+                  <Text size="sm">{hook.url}</Text>
+                  {hook.description && (
+                    <Text size="xs" c="dimmed">
+                      {hook.description}
+                    </Text>
+                  )}
+                </>
+              ),
+              tdProps: { style: { overflowWrap: "anywhere" } },
+            },
+            {
+              header: "Events",
+              cell: (hook) => (
+                <>
+                  <Text size="xs">{hook.events.join(", ")}</Text>
+                </>
+              ),
+            },
+            {
+              header: "Active",
+              cell: (hook) => (
+                <>
+                  <Switch
+                    aria-label={`Active: ${hook.url}`}
+                    checked={hook.active}
+                    disabled={patch.isPending}
+                    onChange={(e) =>
+                      patch.mutate(
+                        { id: hook.id, active: e.currentTarget.checked },
+                        { onError: failed("Not changed") },
+                      )
+                    }
+                  />
+                </>
+              ),
+            },
+            { header: "Failures", cell: (hook) => hook.failure_count },
+            {
+              header: "Last delivery",
+              cell: (hook) => (hook.last_delivery_at ? exact(hook.last_delivery_at) : "—"),
+            },
+            {
+              header: (
+                <>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </>
+              ),
+              cell: (hook) => (
+                <>
+                  <Group gap={4} wrap="nowrap">
+                    <Button size="xs" variant="light" onClick={() => setOpen(hook)}>
+                      Deliveries
+                    </Button>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      aria-label={`Delete webhook ${hook.url}`}
+                      loading={remove.isPending && remove.variables === hook.id}
+                      onClick={() => remove.mutate(hook.id, { onError: failed("Not deleted") })}
+                    >
+                      Delete
+                    </Button>
+                  </Group>
+                </>
+              ),
+            },
+          ]}
+        />
       </Card>
       <Drawer
         opened={open != null}
