@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Modal, Stack, Textarea, TextInput } from "@mantine/core";
+import { Anchor, Button, Group, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { MilestoneBadge } from "@/components/Badges";
 import { CohortPicker } from "@/components/CohortPicker";
-import { FormError } from "@/components/FormError";
+import { FormModal } from "@/components/FormModal";
 import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
 import { EmptyState } from "@/components/QueryState";
@@ -46,66 +46,46 @@ export function CompanyFormModal({
   }, [opened, company, setValues, reset]);
   const server = fieldErrors(save.error);
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
       title={company ? `Edit ${company.name}` : "New company"}
-      centered
+      onSubmit={form.onSubmit((v) =>
+        save.mutate(
+          {
+            id: company?.id,
+            name: v.name.trim(),
+            description: v.description.trim(),
+            joined_at: v.joined_at ? new Date(`${v.joined_at}T00:00:00Z`).toISOString() : undefined,
+            cohort_id: v.cohort_id ? Number(v.cohort_id) : null,
+          },
+          {
+            onSuccess: (c) => {
+              notifications.show({ message: `${c.name} saved`, color: "green" });
+              onClose();
+            },
+          },
+        ),
+      )}
+      error={save.error}
+      loading={save.isPending}
+      submitLabel="Save company"
     >
-      <form
-        noValidate
-        onSubmit={form.onSubmit((v) =>
-          save.mutate(
-            {
-              id: company?.id,
-              name: v.name.trim(),
-              description: v.description.trim(),
-              joined_at: v.joined_at
-                ? new Date(`${v.joined_at}T00:00:00Z`).toISOString()
-                : undefined,
-              cohort_id: v.cohort_id ? Number(v.cohort_id) : null,
-            },
-            {
-              onSuccess: (c) => {
-                notifications.show({ message: `${c.name} saved`, color: "green" });
-                onClose();
-              },
-            },
-          ),
-        )}
-      >
-        <Stack>
-          <FormError error={save.error} />
-          <TextInput
-            label="Company name"
-            required
-            {...form.getInputProps("name")}
-            error={form.errors.name ?? server.name}
-          />
-          <Textarea
-            label="Description"
-            autosize
-            minRows={2}
-            {...form.getInputProps("description")}
-          />
-          <TextInput
-            label="Joined the programme on"
-            type="date"
-            {...form.getInputProps("joined_at")}
-            error={server.joined_at}
-          />
-          <CohortPicker {...form.getInputProps("cohort_id")} error={server.cohort_id} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              Save company
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label="Company name"
+        required
+        {...form.getInputProps("name")}
+        error={form.errors.name ?? server.name}
+      />
+      <Textarea label="Description" autosize minRows={2} {...form.getInputProps("description")} />
+      <TextInput
+        label="Joined the programme on"
+        type="date"
+        {...form.getInputProps("joined_at")}
+        error={server.joined_at}
+      />
+      <CohortPicker {...form.getInputProps("cohort_id")} error={server.cohort_id} />
+    </FormModal>
   );
 }
 

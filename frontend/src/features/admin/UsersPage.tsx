@@ -1,19 +1,9 @@
-import {
-  Badge,
-  Button,
-  Group,
-  Modal,
-  PasswordInput,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-} from "@mantine/core";
+import { Badge, Button, Group, PasswordInput, Select, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
-import { FormError } from "@/components/FormError";
+import { FormModal } from "@/components/FormModal";
 import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
 import { EmptyState } from "@/components/QueryState";
@@ -40,70 +30,62 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
   });
   const server = fieldErrors(create.error);
   return (
-    <Modal opened={opened} onClose={onClose} title="New user" centered>
-      <form
-        noValidate
-        onSubmit={form.onSubmit((v) =>
-          create.mutate(
-            {
-              email: v.email.trim(),
-              name: v.name.trim(),
-              role: v.role as Role,
-              password: v.password || undefined,
+    <FormModal
+      opened={opened}
+      onClose={onClose}
+      title="New user"
+      onSubmit={form.onSubmit((v) =>
+        create.mutate(
+          {
+            email: v.email.trim(),
+            name: v.name.trim(),
+            role: v.role as Role,
+            password: v.password || undefined,
+          },
+          {
+            onSuccess: (user) => {
+              notifications.show({
+                message: v.password
+                  ? `${user.name} can sign in now`
+                  : `Invitation sent to ${user.email}`,
+                color: "green",
+              });
+              form.reset();
+              onClose();
             },
-            {
-              onSuccess: (user) => {
-                notifications.show({
-                  message: v.password
-                    ? `${user.name} can sign in now`
-                    : `Invitation sent to ${user.email}`,
-                  color: "green",
-                });
-                form.reset();
-                onClose();
-              },
-            },
-          ),
-        )}
-      >
-        <Stack>
-          <FormError error={create.error} />
-          <TextInput
-            label="E-mail"
-            type="email"
-            required
-            {...form.getInputProps("email")}
-            error={form.errors.email ?? server.email}
-          />
-          <TextInput
-            label="Name"
-            required
-            {...form.getInputProps("name")}
-            error={form.errors.name ?? server.name}
-          />
-          <Select
-            label="Role"
-            data={ROLE_OPTIONS}
-            allowDeselect={false}
-            {...form.getInputProps("role")}
-          />
-          <PasswordInput
-            label="Password"
-            description="Leave empty to e-mail an invitation with a set-password link"
-            autoComplete="new-password"
-            {...form.getInputProps("password")}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create user
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          },
+        ),
+      )}
+      error={create.error}
+      loading={create.isPending}
+      submitLabel="Create user"
+    >
+      <TextInput
+        label="E-mail"
+        type="email"
+        required
+        {...form.getInputProps("email")}
+        error={form.errors.email ?? server.email}
+      />
+      <TextInput
+        label="Name"
+        required
+        {...form.getInputProps("name")}
+        error={form.errors.name ?? server.name}
+      />
+      <Select
+        label="Role"
+        data={ROLE_OPTIONS}
+        allowDeselect={false}
+        {...form.getInputProps("role")}
+      />
+      <PasswordInput
+        label="Password"
+        description="Leave empty to e-mail an invitation with a set-password link"
+        autoComplete="new-password"
+        {...form.getInputProps("password")}
+      />
+    </FormModal>
   );
 }
 

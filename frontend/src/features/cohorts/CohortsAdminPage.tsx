@@ -1,8 +1,8 @@
-import { Button, Group, Modal, Stack, TextInput, VisuallyHidden } from "@mantine/core";
+import { Button, Group, TextInput, VisuallyHidden } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { useEffect, useState } from "react";
-import { FormError } from "@/components/FormError";
+import { FormModal } from "@/components/FormModal";
 import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
 import { EmptyState } from "@/components/QueryState";
@@ -42,63 +42,50 @@ function CohortFormModal({
   }, [opened, cohort, setValues, reset]);
   const server = fieldErrors(save.error);
   return (
-    <Modal
+    <FormModal
       opened={opened}
       onClose={onClose}
       title={cohort ? `Edit ${cohort.name}` : "New cohort"}
-      centered
+      onSubmit={form.onSubmit((v) =>
+        save.mutate(
+          {
+            id: cohort?.id,
+            name: v.name.trim(),
+            starts_on: v.starts_on,
+            ends_on: v.ends_on || null,
+          },
+          {
+            onSuccess: (c) => {
+              notifications.show({ message: `${c.name} saved`, color: "green" });
+              onClose();
+            },
+          },
+        ),
+      )}
+      error={save.error}
+      loading={save.isPending}
+      submitLabel="Save cohort"
     >
-      <form
-        noValidate
-        onSubmit={form.onSubmit((v) =>
-          save.mutate(
-            {
-              id: cohort?.id,
-              name: v.name.trim(),
-              starts_on: v.starts_on,
-              ends_on: v.ends_on || null,
-            },
-            {
-              onSuccess: (c) => {
-                notifications.show({ message: `${c.name} saved`, color: "green" });
-                onClose();
-              },
-            },
-          ),
-        )}
-      >
-        <Stack>
-          <FormError error={save.error} />
-          <TextInput
-            label="Cohort name"
-            required
-            {...form.getInputProps("name")}
-            error={form.errors.name ?? server.name}
-          />
-          <TextInput
-            label="Starts on"
-            type="date"
-            required
-            {...form.getInputProps("starts_on")}
-            error={form.errors.starts_on ?? server.starts_on}
-          />
-          <TextInput
-            label="Ends on"
-            type="date"
-            {...form.getInputProps("ends_on")}
-            error={server.ends_on}
-          />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              Save cohort
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+      <TextInput
+        label="Cohort name"
+        required
+        {...form.getInputProps("name")}
+        error={form.errors.name ?? server.name}
+      />
+      <TextInput
+        label="Starts on"
+        type="date"
+        required
+        {...form.getInputProps("starts_on")}
+        error={form.errors.starts_on ?? server.starts_on}
+      />
+      <TextInput
+        label="Ends on"
+        type="date"
+        {...form.getInputProps("ends_on")}
+        error={server.ends_on}
+      />
+    </FormModal>
   );
 }
 
