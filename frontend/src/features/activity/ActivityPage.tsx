@@ -148,7 +148,7 @@ export default function ActivityPage() {
             },
           ]}
           pagination={{
-            page: page,
+            page,
             onChange: (p) => set("page", String(p)),
             label: "Activity pages",
           }}

@@ -181,7 +181,7 @@ export default function CompaniesAdminPage() {
             ),
           },
         ]}
-        pagination={{ page: page, onChange: setPage, label: "Company pages" }}
+        pagination={{ page, onChange: setPage, label: "Company pages" }}
       />
       <CompanyFormModal company={editing} opened={opened} onClose={() => setOpened(false)} />
     </>

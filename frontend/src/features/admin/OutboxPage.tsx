@@ -109,7 +109,7 @@ export default function OutboxPage() {
               ),
           },
         ]}
-        pagination={{ page: page, onChange: setPage, label: "Outbox pages" }}
+        pagination={{ page, onChange: setPage, label: "Outbox pages" }}
       />
     </>
   );

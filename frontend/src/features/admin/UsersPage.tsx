@@ -189,7 +189,7 @@ export default function UsersPage() {
             ),
           },
         ]}
-        pagination={{ page: page, onChange: setPage, label: "User pages" }}
+        pagination={{ page, onChange: setPage, label: "User pages" }}
       />
       <Text size="xs" c="dimmed" mt="sm">
         A deactivated user cannot sign in and their open sessions stop working.

@@ -225,7 +225,7 @@ export default function PortfolioPage() {
                 },
               ]}
               pagination={{
-                page: page,
+                page,
                 onChange: (p) => set("page", String(p)),
                 label: "Portfolio pages",
               }}

@@ -19,8 +19,8 @@ import { useState } from "react";
 import { StatusBadge } from "@/components/Badges";
 import { DecisionButtons } from "@/components/DecisionButtons";
 import { FormError } from "@/components/FormError";
-import { PaginationBar } from "@/components/PaginationBar";
-import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { PagedList } from "@/components/PagedList";
+import { EmptyState } from "@/components/QueryState";
 import { useRejectFlow } from "@/components/RejectFlow";
 import { RelativeTime } from "@/components/RelativeTime";
 import { mayOn } from "@/lib/abilities";
@@ -287,38 +287,19 @@ export function TasksPanel({
           }}
         />
       </Group>
-      <QueryBoundary query={tasks} loadingLabel="Loading tasks…">
-        {(data) =>
-          data.items.length === 0 ? (
-            <EmptyState title="No tasks here">Tasks for this filter will show up here.</EmptyState>
-          ) : (
-            <>
-              <Stack
-                gap="xs"
-                component="ul"
-                style={{ listStyle: "none", padding: 0, margin: 0 }}
-                aria-label="Tasks"
-              >
-                {data.items.map((t) => (
-                  <TaskRow
-                    key={t.id}
-                    task={t}
-                    companyId={companyId}
-                    onAction={run}
-                    busy={action.isPending}
-                  />
-                ))}
-              </Stack>
-              <PaginationBar
-                info={data.pagination}
-                page={page}
-                onChange={setPage}
-                label="Task pages"
-              />
-            </>
-          )
+      <PagedList
+        query={tasks}
+        loadingLabel="Loading tasks…"
+        label="Tasks"
+        empty={
+          <EmptyState title="No tasks here">Tasks for this filter will show up here.</EmptyState>
         }
-      </QueryBoundary>
+        rowKey={(t) => t.id}
+        renderItem={(t) => (
+          <TaskRow task={t} companyId={companyId} onAction={run} busy={action.isPending} />
+        )}
+        pagination={{ page, onChange: setPage, label: "Task pages" }}
+      />
       {rejectFlow.dialog}
     </Card>
   );

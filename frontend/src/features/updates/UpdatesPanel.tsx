@@ -16,8 +16,8 @@ import { useState } from "react";
 import { StatusBadge } from "@/components/Badges";
 import { DecisionButtons } from "@/components/DecisionButtons";
 import { FormError } from "@/components/FormError";
-import { PaginationBar } from "@/components/PaginationBar";
-import { EmptyState, QueryBoundary } from "@/components/QueryState";
+import { PagedList } from "@/components/PagedList";
+import { EmptyState } from "@/components/QueryState";
 import { useRejectFlow } from "@/components/RejectFlow";
 import { RelativeTime } from "@/components/RelativeTime";
 import { mayOn } from "@/lib/abilities";
@@ -201,39 +201,23 @@ export function UpdatesPanel({
             }}
           />
         </Group>
-        <QueryBoundary query={updates} loadingLabel="Loading updates…">
-          {(data) =>
-            data.items.length === 0 ? (
-              <EmptyState title="No progress updates yet" />
-            ) : (
-              <>
-                <Stack
-                  gap="xs"
-                  component="ul"
-                  style={{ listStyle: "none", padding: 0, margin: 0 }}
-                  aria-label="Progress updates"
-                >
-                  {data.items.map((u) => (
-                    <UpdateRow
-                      key={u.id}
-                      update={u}
-                      canReview={canReview}
-                      busy={review.isPending}
-                      onApprove={() => approve(u)}
-                      onReject={() => rejectFlow.start(u)}
-                    />
-                  ))}
-                </Stack>
-                <PaginationBar
-                  info={data.pagination}
-                  page={page}
-                  onChange={setPage}
-                  label="Update pages"
-                />
-              </>
-            )
-          }
-        </QueryBoundary>
+        <PagedList
+          query={updates}
+          loadingLabel="Loading updates…"
+          label="Progress updates"
+          empty={<EmptyState title="No progress updates yet" />}
+          rowKey={(u) => u.id}
+          renderItem={(u) => (
+            <UpdateRow
+              update={u}
+              canReview={canReview}
+              busy={review.isPending}
+              onApprove={() => approve(u)}
+              onReject={() => rejectFlow.start(u)}
+            />
+          )}
+          pagination={{ page, onChange: setPage, label: "Update pages" }}
+        />
       </Card>
       {rejectFlow.dialog}
     </Stack>

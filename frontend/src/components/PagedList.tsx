@@ -1,0 +1,54 @@
+import { Stack } from "@mantine/core";
+import { Fragment, type Key, type ReactNode } from "react";
+import type { Page } from "@/lib/api";
+import { PaginationBar } from "./PaginationBar";
+import { QueryBoundary } from "./QueryState";
+
+/** A paged list of cards (tasks, updates): loading, error and empty states, the items as a
+ * labelled <ul>, and the page bar. */
+export function PagedList<T>({
+  query,
+  loadingLabel,
+  label,
+  empty,
+  rowKey,
+  renderItem,
+  pagination,
+}: {
+  query: { data: Page<T> | undefined; error: unknown; isPending: boolean; refetch: () => unknown };
+  loadingLabel: string;
+  label: string;
+  empty: ReactNode;
+  rowKey: (item: T) => Key;
+  renderItem: (item: T) => ReactNode;
+  pagination: { page: number; onChange: (page: number) => void; label: string };
+}) {
+  return (
+    <QueryBoundary query={query} loadingLabel={loadingLabel}>
+      {(data) =>
+        data.items.length === 0 ? (
+          empty
+        ) : (
+          <>
+            <Stack
+              gap="xs"
+              component="ul"
+              style={{ listStyle: "none", padding: 0, margin: 0 }}
+              aria-label={label}
+            >
+              {data.items.map((item) => (
+                <Fragment key={rowKey(item)}>{renderItem(item)}</Fragment>
+              ))}
+            </Stack>
+            <PaginationBar
+              info={data.pagination}
+              page={pagination.page}
+              onChange={pagination.onChange}
+              label={pagination.label}
+            />
+          </>
+        )
+      }
+    </QueryBoundary>
+  );
+}
