@@ -10,7 +10,6 @@ import {
   Group,
   Stack,
   Switch,
-  Table,
   Text,
   TextInput,
   Title,
@@ -22,9 +21,7 @@ import { useState } from "react";
 import { FormError } from "@/components/FormError";
 import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
-import { PaginationBar } from "@/components/PaginationBar";
-import { EmptyState, QueryBoundary } from "@/components/QueryState";
-import { ScrollTable } from "@/components/ScrollTable";
+import { EmptyState } from "@/components/QueryState";
 import { errorMessage } from "@/lib/errors";
 import { exact } from "@/lib/format";
 import {
@@ -156,80 +153,77 @@ function Deliveries({ hook }: { hook: Webhook }) {
           Send a ping
         </Button>
       </Group>
-      <QueryBoundary query={deliveries} loadingLabel="Loading deliveries…">
-        {({ items, pagination }) =>
-          items.length === 0 ? (
-            <EmptyState title="No deliveries yet">
-              Deliveries appear here when a subscribed event happens, or after a ping.
-            </EmptyState>
-          ) : (
-            <>
-              <ScrollTable label="Deliveries" minWidth={560}>
-                <Table striped>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Event</Table.Th>
-                      <Table.Th>Status</Table.Th>
-                      <Table.Th>Tries</Table.Th>
-                      <Table.Th>Answer</Table.Th>
-                      <Table.Th>Created</Table.Th>
-                      <Table.Th>
-                        <VisuallyHidden>Actions</VisuallyHidden>
-                      </Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {items.map((d) => (
-                      <Table.Tr key={d.id}>
-                        <Table.Td>
-                          <Text size="sm">{d.type}</Text>
-                          <Text size="xs" c="dimmed">
-                            {d.event_id}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Badge color={STATUS_COLORS[d.status] ?? "gray"} variant="light">
-                            {d.status}
-                          </Badge>
-                        </Table.Td>
-                        <Table.Td>{d.attempts}</Table.Td>
-                        <Table.Td>
-                          <Text size="sm">{d.response_status ?? "—"}</Text>
-                          {d.last_error && (
-                            <Text size="xs" c="red.8">
-                              {d.last_error}
-                            </Text>
-                          )}
-                        </Table.Td>
-                        <Table.Td>{exact(d.created_at)}</Table.Td>
-                        <Table.Td>
-                          <Button
-                            size="xs"
-                            variant="subtle"
-                            aria-label={`Redeliver ${d.event_id}`}
-                            loading={redeliver.isPending && redeliver.variables === d.id}
-                            onClick={() =>
-                              redeliver.mutate(d.id, { onError: failed("Not redelivered") })
-                            }
-                          >
-                            Redeliver
-                          </Button>
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </ScrollTable>
-              <PaginationBar
-                info={pagination}
-                page={page}
-                onChange={setPage}
-                label="Deliveries pages"
-              />
-            </>
-          )
+      <PagedTable
+        query={deliveries}
+        loadingLabel="Loading deliveries…"
+        label="Deliveries"
+        minWidth={560}
+        empty={
+          <EmptyState title="No deliveries yet">
+            Deliveries appear here when a subscribed event happens, or after a ping.
+          </EmptyState>
         }
-      </QueryBoundary>
+        rowKey={(d) => d.id}
+        columns={[
+          {
+            header: "Event",
+            cell: (d) => (
+              <>
+                <Text size="sm">{d.type}</Text>
+                <Text size="xs" c="dimmed">
+                  {d.event_id}
+                </Text>
+              </>
+            ),
+          },
+          {
+            header: "Status",
+            cell: (d) => (
+              <>
+                <Badge color={STATUS_COLORS[d.status] ?? "gray"} variant="light">
+                  {d.status}
+                </Badge>
+              </>
+            ),
+          },
+          { header: "Tries", cell: (d) => d.attempts },
+          {
+            header: "Answer",
+            cell: (d) => (
+              <>
+                <Text size="sm">{d.response_status ?? "—"}</Text>
+                {d.last_error && (
+                  <Text size="xs" c="red.8">
+                    {d.last_error}
+                  </Text>
+                )}
+              </>
+            ),
+          },
+          { header: "Created", cell: (d) => exact(d.created_at) },
+          {
+            header: (
+              <>
+                <VisuallyHidden>Actions</VisuallyHidden>
+              </>
+            ),
+            cell: (d) => (
+              <>
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  aria-label={`Redeliver ${d.event_id}`}
+                  loading={redeliver.isPending && redeliver.variables === d.id}
+                  onClick={() => redeliver.mutate(d.id, { onError: failed("Not redelivered") })}
+                >
+                  Redeliver
+                </Button>
+              </>
+            ),
+          },
+        ]}
+        pagination={{ page: page, onChange: setPage, label: "Deliveries pages" }}
+      />
     </Stack>
   );
 }
