@@ -114,21 +114,15 @@ export default function ActivityPage() {
           columns={[
             {
               header: "When",
-              cell: (item) => (
-                <>
-                  <RelativeTime value={item.created_at} />
-                </>
-              ),
+              cell: (item) => <RelativeTime value={item.created_at} />,
               tdProps: { style: { whiteSpace: "nowrap" } },
             },
             {
               header: "Company",
               cell: (item) => (
-                <>
-                  <Anchor component={Link} to={`/companies/${item.company_id}`}>
-                    {item.company_name}
-                  </Anchor>
-                </>
+                <Anchor component={Link} to={`/companies/${item.company_id}`}>
+                  {item.company_name}
+                </Anchor>
               ),
             },
             {
@@ -139,11 +133,9 @@ export default function ActivityPage() {
             {
               header: "Reason",
               cell: (item) => (
-                <>
-                  <Text size="sm" lineClamp={2}>
-                    {item.reason ?? "—"}
-                  </Text>
-                </>
+                <Text size="sm" lineClamp={2}>
+                  {item.reason ?? "—"}
+                </Text>
               ),
             },
           ]}

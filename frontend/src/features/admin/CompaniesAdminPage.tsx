@@ -135,20 +135,14 @@ export default function CompaniesAdminPage() {
           {
             header: "Name",
             cell: (c) => (
-              <>
-                <Anchor component={Link} to={`/companies/${c.id}`}>
-                  {c.name}
-                </Anchor>
-              </>
+              <Anchor component={Link} to={`/companies/${c.id}`}>
+                {c.name}
+              </Anchor>
             ),
           },
           {
             header: "Current milestone",
-            cell: (c) => (
-              <>
-                <MilestoneBadge milestone={c.current_milestone} />
-              </>
-            ),
+            cell: (c) => <MilestoneBadge milestone={c.current_milestone} />,
           },
           { header: "Joined", cell: (c) => shortDate(c.joined_at) },
           {
@@ -158,26 +152,24 @@ export default function CompaniesAdminPage() {
           {
             header: "Actions",
             cell: (c) => (
-              <>
-                <Group gap="xs" wrap="nowrap">
-                  <Button
-                    size="xs"
-                    variant="light"
-                    onClick={() => open(c)}
-                    aria-label={`Edit ${c.name}`}
-                  >
-                    Edit
-                  </Button>
-                  <Button
-                    size="xs"
-                    variant="subtle"
-                    onClick={() => navigate(`/admin/companies/${c.id}`)}
-                    aria-label={`People for ${c.name}`}
-                  >
-                    People
-                  </Button>
-                </Group>
-              </>
+              <Group gap="xs" wrap="nowrap">
+                <Button
+                  size="xs"
+                  variant="light"
+                  onClick={() => open(c)}
+                  aria-label={`Edit ${c.name}`}
+                >
+                  Edit
+                </Button>
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  onClick={() => navigate(`/admin/companies/${c.id}`)}
+                  aria-label={`People for ${c.name}`}
+                >
+                  People
+                </Button>
+              </Group>
             ),
           },
         ]}

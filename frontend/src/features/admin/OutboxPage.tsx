@@ -64,20 +64,12 @@ export default function OutboxPage() {
           },
           {
             header: "Status",
-            cell: (m) => (
-              <>
-                <StatusBadge status={m.status} />
-              </>
-            ),
+            cell: (m) => <StatusBadge status={m.status} />,
           },
           { header: "Attempts", cell: (m) => m.attempts },
           {
             header: "Created",
-            cell: (m) => (
-              <>
-                <RelativeTime value={m.created_at} />
-              </>
-            ),
+            cell: (m) => <RelativeTime value={m.created_at} />,
           },
           {
             header: "Action",

@@ -105,40 +105,36 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
           {
             header: "Mail",
             cell: (s) => (
-              <>
-                <Select
-                  aria-label={`Mail for ${s.email}`}
-                  data={FREQUENCIES}
-                  value={s.frequency}
-                  allowDeselect={false}
-                  size="xs"
-                  disabled={update.isPending && update.variables?.id === s.id}
-                  onChange={(value) =>
-                    value &&
-                    update.mutate(
-                      { id: s.id, frequency: value as Frequency },
-                      {
-                        onError: (e) =>
-                          notifications.show({
-                            title: "Not changed",
-                            message: errorMessage(e),
-                            color: "red",
-                          }),
-                      },
-                    )
-                  }
-                />
-              </>
+              <Select
+                aria-label={`Mail for ${s.email}`}
+                data={FREQUENCIES}
+                value={s.frequency}
+                allowDeselect={false}
+                size="xs"
+                disabled={update.isPending && update.variables?.id === s.id}
+                onChange={(value) =>
+                  value &&
+                  update.mutate(
+                    { id: s.id, frequency: value as Frequency },
+                    {
+                      onError: (e) =>
+                        notifications.show({
+                          title: "Not changed",
+                          message: errorMessage(e),
+                          color: "red",
+                        }),
+                    },
+                  )
+                }
+              />
             ),
           },
           {
             header: "Subscribed",
             cell: (s) => (
-              <>
-                <Badge color={s.subscribed ? "green" : "gray"} variant="light">
-                  {s.subscribed ? "Subscribed" : "Unsubscribed"}
-                </Badge>
-              </>
+              <Badge color={s.subscribed ? "green" : "gray"} variant="light">
+                {s.subscribed ? "Subscribed" : "Unsubscribed"}
+              </Badge>
             ),
           },
           {
@@ -148,26 +144,24 @@ export default function StakeholdersPanel({ companyId }: { companyId: number }) 
               </>
             ),
             cell: (s) => (
-              <>
-                <ActionIcon
-                  color="red"
-                  variant="subtle"
-                  aria-label={`Remove stakeholder ${s.email}`}
-                  loading={remove.isPending && remove.variables === s.id}
-                  onClick={() =>
-                    remove.mutate(s.id, {
-                      onError: (e) =>
-                        notifications.show({
-                          title: "Not removed",
-                          message: errorMessage(e),
-                          color: "red",
-                        }),
-                    })
-                  }
-                >
-                  ✕
-                </ActionIcon>
-              </>
+              <ActionIcon
+                color="red"
+                variant="subtle"
+                aria-label={`Remove stakeholder ${s.email}`}
+                loading={remove.isPending && remove.variables === s.id}
+                onClick={() =>
+                  remove.mutate(s.id, {
+                    onError: (e) =>
+                      notifications.show({
+                        title: "Not removed",
+                        message: errorMessage(e),
+                        color: "red",
+                      }),
+                  })
+                }
+              >
+                ✕
+              </ActionIcon>
             ),
           },
         ]}

@@ -164,28 +164,24 @@ export default function UsersPage() {
           {
             header: "Status",
             cell: (u) => (
-              <>
-                <Badge color={u.active ? "green" : "gray"} variant="light">
-                  {u.active ? "Active" : "Deactivated"}
-                </Badge>
-              </>
+              <Badge color={u.active ? "green" : "gray"} variant="light">
+                {u.active ? "Active" : "Deactivated"}
+              </Badge>
             ),
           },
           {
             header: "Action",
             cell: (u) => (
-              <>
-                <Button
-                  size="xs"
-                  variant="light"
-                  color={u.active ? "red" : "green"}
-                  loading={patch.isPending && patch.variables?.id === u.id}
-                  onClick={() => setActive(u, !u.active)}
-                  aria-label={`${u.active ? "Deactivate" : "Reactivate"} ${u.name}`}
-                >
-                  {u.active ? "Deactivate" : "Reactivate"}
-                </Button>
-              </>
+              <Button
+                size="xs"
+                variant="light"
+                color={u.active ? "red" : "green"}
+                loading={patch.isPending && patch.variables?.id === u.id}
+                onClick={() => setActive(u, !u.active)}
+                aria-label={`${u.active ? "Deactivate" : "Reactivate"} ${u.name}`}
+              >
+                {u.active ? "Deactivate" : "Reactivate"}
+              </Button>
             ),
           },
         ]}

@@ -132,31 +132,29 @@ export default function CohortsAdminPage() {
               </>
             ),
             cell: (c) => (
-              <>
-                <Group gap="xs" justify="flex-end" wrap="nowrap">
-                  <Button
-                    size="xs"
-                    variant="light"
-                    onClick={() => open(c)}
-                    aria-label={`Edit ${c.name}`}
-                  >
-                    Edit
-                  </Button>
-                  <Button
-                    size="xs"
-                    variant="subtle"
-                    color="red"
-                    onClick={() => onDelete(c)}
-                    disabled={c.company_count > 0}
-                    title={
-                      c.company_count > 0 ? "Move its companies to another cohort first" : undefined
-                    }
-                    aria-label={`Delete ${c.name}`}
-                  >
-                    Delete
-                  </Button>
-                </Group>
-              </>
+              <Group gap="xs" justify="flex-end" wrap="nowrap">
+                <Button
+                  size="xs"
+                  variant="light"
+                  onClick={() => open(c)}
+                  aria-label={`Edit ${c.name}`}
+                >
+                  Edit
+                </Button>
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  color="red"
+                  onClick={() => onDelete(c)}
+                  disabled={c.company_count > 0}
+                  title={
+                    c.company_count > 0 ? "Move its companies to another cohort first" : undefined
+                  }
+                  aria-label={`Delete ${c.name}`}
+                >
+                  Delete
+                </Button>
+              </Group>
             ),
           },
         ]}

@@ -147,11 +147,9 @@ export default function PortfolioPage() {
                 {
                   header: "Company",
                   cell: (row) => (
-                    <>
-                      <Anchor component={Link} to={`/companies/${row.company_id}`} fw={500}>
-                        {row.name}
-                      </Anchor>
-                    </>
+                    <Anchor component={Link} to={`/companies/${row.company_id}`} fw={500}>
+                      {row.name}
+                    </Anchor>
                   ),
                 },
                 {
@@ -172,19 +170,11 @@ export default function PortfolioPage() {
                 },
                 {
                   header: "Attention",
-                  cell: (row) => (
-                    <>
-                      <AttentionBadges row={row} settings={settings} />
-                    </>
-                  ),
+                  cell: (row) => <AttentionBadges row={row} settings={settings} />,
                 },
                 {
                   header: "Days in it",
-                  cell: (row) => (
-                    <>
-                      <DaysCell row={row} settings={settings} />
-                    </>
-                  ),
+                  cell: (row) => <DaysCell row={row} settings={settings} />,
                 },
                 {
                   header: "Achieved",
@@ -217,11 +207,7 @@ export default function PortfolioPage() {
                 },
                 {
                   header: "Last activity",
-                  cell: (row) => (
-                    <>
-                      <RelativeTime value={row.last_activity} fallback="No activity" />
-                    </>
-                  ),
+                  cell: (row) => <RelativeTime value={row.last_activity} fallback="No activity" />,
                 },
               ]}
               pagination={{

@@ -179,11 +179,9 @@ function Deliveries({ hook }: { hook: Webhook }) {
           {
             header: "Status",
             cell: (d) => (
-              <>
-                <Badge color={STATUS_COLORS[d.status] ?? "gray"} variant="light">
-                  {d.status}
-                </Badge>
-              </>
+              <Badge color={STATUS_COLORS[d.status] ?? "gray"} variant="light">
+                {d.status}
+              </Badge>
             ),
           },
           { header: "Tries", cell: (d) => d.attempts },
@@ -208,17 +206,15 @@ function Deliveries({ hook }: { hook: Webhook }) {
               </>
             ),
             cell: (d) => (
-              <>
-                <Button
-                  size="xs"
-                  variant="subtle"
-                  aria-label={`Redeliver ${d.event_id}`}
-                  loading={redeliver.isPending && redeliver.variables === d.id}
-                  onClick={() => redeliver.mutate(d.id, { onError: failed("Not redelivered") })}
-                >
-                  Redeliver
-                </Button>
-              </>
+              <Button
+                size="xs"
+                variant="subtle"
+                aria-label={`Redeliver ${d.event_id}`}
+                loading={redeliver.isPending && redeliver.variables === d.id}
+                onClick={() => redeliver.mutate(d.id, { onError: failed("Not redelivered") })}
+              >
+                Redeliver
+              </Button>
             ),
           },
         ]}
@@ -267,28 +263,22 @@ export default function WebhooksPage() {
             },
             {
               header: "Events",
-              cell: (hook) => (
-                <>
-                  <Text size="xs">{hook.events.join(", ")}</Text>
-                </>
-              ),
+              cell: (hook) => <Text size="xs">{hook.events.join(", ")}</Text>,
             },
             {
               header: "Active",
               cell: (hook) => (
-                <>
-                  <Switch
-                    aria-label={`Active: ${hook.url}`}
-                    checked={hook.active}
-                    disabled={patch.isPending}
-                    onChange={(e) =>
-                      patch.mutate(
-                        { id: hook.id, active: e.currentTarget.checked },
-                        { onError: failed("Not changed") },
-                      )
-                    }
-                  />
-                </>
+                <Switch
+                  aria-label={`Active: ${hook.url}`}
+                  checked={hook.active}
+                  disabled={patch.isPending}
+                  onChange={(e) =>
+                    patch.mutate(
+                      { id: hook.id, active: e.currentTarget.checked },
+                      { onError: failed("Not changed") },
+                    )
+                  }
+                />
               ),
             },
             { header: "Failures", cell: (hook) => hook.failure_count },
@@ -303,23 +293,21 @@ export default function WebhooksPage() {
                 </>
               ),
               cell: (hook) => (
-                <>
-                  <Group gap={4} wrap="nowrap">
-                    <Button size="xs" variant="light" onClick={() => setOpen(hook)}>
-                      Deliveries
-                    </Button>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      color="red"
-                      aria-label={`Delete webhook ${hook.url}`}
-                      loading={remove.isPending && remove.variables === hook.id}
-                      onClick={() => remove.mutate(hook.id, { onError: failed("Not deleted") })}
-                    >
-                      Delete
-                    </Button>
-                  </Group>
-                </>
+                <Group gap={4} wrap="nowrap">
+                  <Button size="xs" variant="light" onClick={() => setOpen(hook)}>
+                    Deliveries
+                  </Button>
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    color="red"
+                    aria-label={`Delete webhook ${hook.url}`}
+                    loading={remove.isPending && remove.variables === hook.id}
+                    onClick={() => remove.mutate(hook.id, { onError: failed("Not deleted") })}
+                  >
+                    Delete
+                  </Button>
+                </Group>
               ),
             },
           ]}
