@@ -10,6 +10,7 @@ import flask_smorest
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import request
+from flask.views import MethodView
 from webargs.flaskparser import FlaskParser
 
 from milestones.extensions import db
@@ -32,10 +33,42 @@ def _schema(cls: type[ma.Schema]) -> ma.Schema:
     return cls()
 
 
+# Every operationId given so far, to the view that has it: two views may not share one.
+_OPERATION_IDS: dict[str, str] = {}
+
+
+def operation_id(view: type, method: str) -> str:
+    """The operation's name in the spec and in generated clients: the HTTP method and the
+    view class, e.g. `CompanyTasks.get` -> `getCompanyTasks`, `SubmitTask.post` ->
+    `postSubmitTask`."""
+    return method.lower() + view.__name__
+
+
 class Blueprint(flask_smorest.Blueprint):
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 50, "max_page_size": 200}
     ARGUMENTS_PARSER = _Parser()
     PAGINATION_ARGUMENTS_PARSER = _Parser()
+
+    def route(self, rule: str, **options: Any) -> Callable[[Any], Any]:
+        """flask-smorest's route, naming each operation of the view (`operation_id`) in
+        this one place; a name given twice stops the import with the two views named."""
+        register = super().route(rule, **options)
+
+        def decorator(view: Any) -> Any:
+            if not isinstance(view, type) or not issubclass(view, MethodView):
+                raise TypeError(f"{rule}: routes are MethodView classes, not {view!r}")
+            for method in sorted(view.methods or ()):
+                name = operation_id(view, method)
+                where = f"{view.__module__}.{view.__qualname__}.{method.lower()}"
+                if _OPERATION_IDS.setdefault(name, where) != where:
+                    raise ValueError(
+                        f"operationId {name!r} of {where} is already {_OPERATION_IDS[name]}'s"
+                    )
+                func = getattr(view, method.lower())
+                setattr(view, method.lower(), self.doc(operationId=name)(func))
+            return register(view)
+
+        return decorator
 
     def paginate(self, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
         """flask-smorest's pagination, with a ceiling on `page`: a page number beyond what

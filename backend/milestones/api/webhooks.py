@@ -84,7 +84,7 @@ class Redeliver(MethodView):
 
 
 @blp.route("/webhooks/<int:webhook_id>/ping")
-class Ping(MethodView):
+class WebhookPing(MethodView):
     @blp.response(202, DeliverySchema)
     @blp.alt_response(403, description="Admins only")
     @blp.alt_response(404, description="Webhook not found")
