@@ -12,27 +12,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, ValidationError
 
-from milestones.errors import DomainError
+from milestones.errors import DomainError, code_for
 from milestones.schemas.base import ErrorSchema
 
 log = logging.getLogger(__name__)
-
-HTTP_CODES = {
-    400: "bad_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    412: "precondition_failed",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    422: "validation_error",
-    428: "precondition_required",
-    429: "too_many_requests",
-    500: "internal_error",
-    503: "service_unavailable",
-}
 
 
 def error_response(
@@ -43,7 +26,7 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> ResponseReturnValue:
     body: dict[str, Any] = {
-        "code": code or HTTP_CODES.get(status, "error"),
+        "code": code or code_for(status),
         "status": status,
         "message": message,
     }

@@ -51,7 +51,6 @@ def _body(company_id: int, key: str) -> Evidence:
                 errors["file"] = ["Missing data for required field."]
             raise Unprocessable(
                 "The request is not valid: send the document in the `file` field.",
-                code="validation_error",
                 errors={"files": errors},
             )
         form = parser.parse(DocumentFormSchema(), request, location="form")
