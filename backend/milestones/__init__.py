@@ -24,7 +24,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     logs.init_app(app)
 
-    from milestones.extensions import api, db, limiter, mail, migrate
+    from milestones.api import api
+    from milestones.extensions import db, limiter, mail, migrate
     from milestones.services import company_stats
 
     db.init_app(app)

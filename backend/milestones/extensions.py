@@ -1,4 +1,5 @@
-"""Unbound extension instances, initialised in create_app()."""
+"""Unbound extension instances, initialised in create_app(). The flask-smorest Api is
+milestones.api.api, beside the blueprints it serves."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 
-from milestones.api.base import Api
 from milestones.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 mail = Mail()
-api = Api()
 # Limits are declared per route; the storage is RATELIMIT_STORAGE_URI (memory by default).
 limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from milestones.api.base import Api
 
-if TYPE_CHECKING:
-    from milestones.api.base import Api
+# Unbound like the instances in extensions.py; create_app() initialises it and registers the
+# blueprints.
+api = Api()
 
 
 def register(api: Api) -> None:

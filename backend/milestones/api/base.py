@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from milestones.errors import DomainError, code_for
+from milestones.extensions import db
 from milestones.schemas.base import ErrorSchema
 
 log = logging.getLogger(__name__)
@@ -60,11 +61,9 @@ class Api(flask_smorest.Api):
     def init_app(self, app: Flask, *args: Any, **kwargs: Any) -> None:
         # Before any route is added: the rules compile their converters when registered.
         app.url_map.converters["int"] = DatabaseIntConverter
+        # flask-smorest sends every HTTPException to handle_http_exception (below); the
+        # errors that are not HTTP exceptions get their handlers here.
         super().init_app(app, *args, **kwargs)
-
-    def _register_error_handlers(self) -> None:
-        app: Flask = self._app
-        app.register_error_handler(HTTPException, self.handle_http_exception)
         app.register_error_handler(DomainError, handle_domain_error)
         app.register_error_handler(OperationalError, handle_database_down)
         app.register_error_handler(RecursionError, handle_too_deep)
@@ -136,8 +135,6 @@ def handle_too_deep(error: RecursionError) -> ResponseReturnValue:
 
 def handle_database_down(error: DBAPIError) -> ResponseReturnValue:
     log.error("database unavailable: %s", error.__class__.__name__)
-    from milestones.extensions import db
-
     db.session.rollback()
     return error_response(
         503,

@@ -20,12 +20,14 @@ MAX_PAGE = 1_000_000
 
 class _Parser(FlaskParser):
     """webargs' parser, building each argument schema once instead of on every request
-    (a marshmallow Schema deep-copies its fields when built; loading keeps no state)."""
+    (a marshmallow Schema deep-copies its fields when built; loading keeps no state).
+    `parse` is the public entry both `use_args` (@blp.arguments) and flask-smorest's
+    pagination call with a Schema class."""
 
-    def _get_schema(self, argmap: Any, req: Any) -> ma.Schema:
+    def parse(self, argmap: Any, req: Any = None, **kwargs: Any) -> Any:
         if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
-            return _schema(argmap)
-        return super()._get_schema(argmap, req)
+            argmap = _schema(argmap)
+        return super().parse(argmap, req, **kwargs)
 
 
 @cache
