@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint, paginate
-from milestones.auth.policies import Action, company_for, require_role, user, visible_company
+from milestones.auth.policies import Action, company_or_404, require_role, user
 from milestones.models import Company, Role
 from milestones.schemas.companies import (
     CompanyCreateSchema,
@@ -44,7 +44,7 @@ class CompanyById(MethodView):
     @blp.response(200, CompanySchema)
     def get(self, company_id: int) -> Company:
         """One company"""
-        return visible_company(company_id)
+        return company_or_404(company_id, Action.VIEW)
 
     @blp.arguments(CompanyPatchSchema)
     @blp.response(200, CompanySchema)
@@ -52,7 +52,7 @@ class CompanyById(MethodView):
     def patch(self, body: dict[str, Any], company_id: int) -> Company:
         """Edit a company"""
         return companies_service.update_company(
-            company_for(Action.MANAGE_COMPANY, company_id), body
+            company_or_404(company_id, Action.MANAGE_COMPANY), body
         )
 
 
@@ -62,12 +62,12 @@ class CompanyCoach(MethodView):
     @blp.alt_response(422, description="The user is not a coach")
     def put(self, company_id: int, user_id: int) -> None:
         """Assign a coach"""
-        companies_service.assign_coach(company_for(Action.MANAGE_COMPANY, company_id), user_id)
+        companies_service.assign_coach(company_or_404(company_id, Action.MANAGE_COMPANY), user_id)
 
     @blp.response(204)
     def delete(self, company_id: int, user_id: int) -> None:
         """Unassign a coach"""
-        companies_service.unassign_coach(company_for(Action.MANAGE_COMPANY, company_id), user_id)
+        companies_service.unassign_coach(company_or_404(company_id, Action.MANAGE_COMPANY), user_id)
 
 
 @blp.route("/<int:company_id>/members/<int:user_id>")
@@ -77,9 +77,9 @@ class CompanyMember(MethodView):
     @blp.alt_response(409, description="The member belongs to another company")
     def put(self, company_id: int, user_id: int) -> None:
         """Add a member"""
-        companies_service.add_member(company_for(Action.MANAGE_COMPANY, company_id), user_id)
+        companies_service.add_member(company_or_404(company_id, Action.MANAGE_COMPANY), user_id)
 
     @blp.response(204)
     def delete(self, company_id: int, user_id: int) -> None:
         """Remove a member"""
-        companies_service.remove_member(company_for(Action.MANAGE_COMPANY, company_id), user_id)
+        companies_service.remove_member(company_or_404(company_id, Action.MANAGE_COMPANY), user_id)

@@ -11,7 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from milestones.api.pagination import Blueprint, paginate
-from milestones.auth.policies import Action, company_for, user, visible_company
+from milestones.auth.policies import Action, company_or_404, user
 from milestones.errors import PayloadTooLarge, Unprocessable, UnsupportedMediaType
 from milestones.models import Evidence
 from milestones.schemas.evidence import (
@@ -32,7 +32,7 @@ JSON_LIMIT = 256 * 1024
 
 def _body(company_id: int, key: str) -> Evidence:
     """Route a create request to the JSON or the multipart path."""
-    company = company_for(Action.PROPOSE_EVIDENCE, company_id)
+    company = company_or_404(company_id, Action.PROPOSE_EVIDENCE)
     milestone_key(key)
     parser = blp.ARGUMENTS_PARSER
     if request.mimetype == "multipart/form-data":
@@ -75,7 +75,7 @@ class MilestoneEvidence(MethodView):
     def get(self, company_id: int, key: str, pagination_parameters: Any) -> Sequence[Evidence]:
         """Evidence items of a milestone, oldest first (removed ones left out)"""
         return paginate(
-            evidence_service.list_evidence(visible_company(company_id), key),
+            evidence_service.list_evidence(company_or_404(company_id, Action.VIEW), key),
             pagination_parameters,
         )
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint, paginate
-from milestones.auth.policies import Action, company_for, user, visible_company
+from milestones.auth.policies import Action, company_or_404, user
 from milestones.models import Evidence
 from milestones.reporting.metric_series import metric_series
 from milestones.schemas.evidence import (
@@ -70,7 +70,9 @@ class EvidenceProposals(MethodView):
         """Evidence members proposed, newest first, with the coach's decision and comment
         (filter by `review_status`)"""
         return paginate(
-            evidence_review.proposals(visible_company(company_id), query.get("review_status")),
+            evidence_review.proposals(
+                company_or_404(company_id, Action.VIEW), query.get("review_status")
+            ),
             pagination_parameters,
         )
 
@@ -83,7 +85,7 @@ class CriterionCheck(MethodView):
     @blp.alt_response(404, description="No such company, milestone or criterion")
     def put(self, body: dict[str, Any], company_id: int, key: str, criterion: str) -> Any:
         """Mark a criterion of a milestone met or not met, with a note"""
-        company = company_for(Action.MANAGE_EVIDENCE, company_id)
+        company = company_or_404(company_id, Action.MANAGE_EVIDENCE)
         return criteria_service.check(
             company, milestone_key(key), criterion, body["met"], body.get("note"), user()
         )
@@ -95,4 +97,4 @@ class MetricSeries(MethodView):
     @blp.alt_response(404, description="No such company, or not visible to you")
     def get(self, company_id: int) -> Any:
         """Accepted metric evidence per metric_key, oldest first"""
-        return metric_series(visible_company(company_id))
+        return metric_series(company_or_404(company_id, Action.VIEW))

@@ -10,7 +10,7 @@ from flask.views import MethodView
 
 from milestones import catalogue
 from milestones.api.pagination import Blueprint, paginate
-from milestones.auth.policies import Action, company_for, user, visible_company
+from milestones.auth.policies import Action, company_or_404, user
 from milestones.models import HistoryEvent
 from milestones.schemas.base import FastDump
 from milestones.schemas.milestones import (
@@ -76,7 +76,7 @@ class CompanyMilestone(MethodView):
     def put(self, body: dict[str, Any], company_id: int, key: str) -> Any:
         """Achieve or revert a milestone (the only way to change achievement)"""
         status, _ = milestones_service.toggle(
-            company_for(Action.TOGGLE, company_id),
+            company_or_404(company_id, Action.TOGGLE),
             milestones_service.milestone_key(key),
             body["achieved"],
             user(),
@@ -97,6 +97,8 @@ class CompanyHistory(MethodView):
     ) -> Sequence[HistoryEvent]:
         """The company's history, newest first (filter by `milestone`)"""
         return paginate(
-            milestones_service.history(visible_company(company_id), query.get("milestone")),
+            milestones_service.history(
+                company_or_404(company_id, Action.VIEW), query.get("milestone")
+            ),
             pagination_parameters,
         )

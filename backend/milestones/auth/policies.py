@@ -3,6 +3,11 @@
 - anonymous: 401 (enforced by the gate in auth/session.py)
 - a company the caller may not see: 404, its existence not revealed
 - a visible company, an action the caller's role may not do: 403
+
+One function per question: `company_or_404(company_id, action)` (this company, if I may do
+the action on it), `row_for_company(stmt, action, not_found)` (this row of a company, the
+same way), `scope(viewer)` (the WHERE clause of a list), `can(user, action, company_id)`
+(a yes or no, for what the UI may show).
 """
 
 from __future__ import annotations
@@ -69,18 +74,24 @@ def user() -> User:
     return current_user._get_current_object()
 
 
-def visible_company_ids(u: User) -> sa.Select[Any] | None:
+def _visible_ids(role: Role, user_id: Any) -> sa.Select[Any] | None:
     """A SELECT of the company ids the user may see, or None for 'all' (admins)."""
-    if u.role == Role.ADMIN:
+    if role == Role.ADMIN:
         return None
-    if u.role == Role.COACH:
-        return sa.select(CoachAssignment.company_id).where(CoachAssignment.user_id == u.id)
-    return sa.select(Membership.company_id).where(Membership.user_id == u.id)
+    if role == Role.COACH:
+        return sa.select(CoachAssignment.company_id).where(CoachAssignment.user_id == user_id)
+    return sa.select(Membership.company_id).where(Membership.user_id == user_id)
 
 
-def company_scope(u: User, column: Any = Company.id) -> ColumnElement[bool]:
-    """A WHERE clause restricting `column` (a company id column) to what `u` may see."""
-    ids = visible_company_ids(u)
+def scope(viewer: User | Role, column: Any = Company.id) -> ColumnElement[bool]:
+    """For lists: a WHERE clause restricting `column` (a company id column) to the
+    companies the viewer may see. Given a Role rather than a user, the viewer's id is the
+    `viewer_id` parameter: the same rule, in a statement that can be cached for every
+    viewer of that role (the reporting statements)."""
+    if isinstance(viewer, Role):
+        ids = _visible_ids(viewer, sa.bindparam("viewer_id"))
+    else:
+        ids = _visible_ids(viewer.role, viewer.id)
     return sa.true() if ids is None else column.in_(ids)
 
 
@@ -107,45 +118,36 @@ def can(u: User, action: Action, company_id: int) -> bool:
     return needed == "any" or relation(u, company_id) == needed
 
 
-def can_see(u: User, company_id: int) -> bool:
-    return can(u, Action.VIEW, company_id)
-
-
-def visible_company(company_id: int, u: User | None = None) -> Company:
-    """The company, if the user may see it; 404 otherwise (also when it does not exist)."""
-    u = u or user()
-    company = db.session.get(Company, company_id)
-    if company is None or not can_see(u, company_id):
-        raise NotFound("Company not found.")
-    return company
-
-
-def authorize(action: Action, company_id: int, u: User | None = None) -> None:
-    """404 when the company is invisible to the user, 403 when the action is not theirs."""
-    u = u or user()
-    if not can_see(u, company_id):
-        raise NotFound("Company not found.")
+def _check(u: User, action: Action, company_id: int, not_found: str) -> None:
+    """404 (with `not_found`) when the company is invisible to the user, 403 when the
+    action is not theirs."""
+    if not can(u, Action.VIEW, company_id):
+        raise NotFound(not_found)
     if not can(u, action, company_id):
         raise Forbidden(_FORBIDDEN_MESSAGES.get(action, "You may not do this."))
 
 
-def company_for(action: Action, company_id: int, u: User | None = None) -> Company:
-    company = visible_company(company_id, u)
-    authorize(action, company_id, u)
+def company_or_404(company_id: int, action: Action, u: User | None = None) -> Company:
+    """The company, if the user may do `action` on it: 404 when it does not exist or the
+    user may not see it (its existence is not revealed), 403 when they see it but the
+    action is not theirs."""
+    u = u or user()
+    company = db.session.get(Company, company_id)
+    if company is None:
+        raise NotFound("Company not found.")
+    _check(u, action, company_id, "Company not found.")
     return company
 
 
-def company_resource(
-    action: Action, stmt: sa.Select[T], not_found: str, u: User | None = None
-) -> T:
-    """The row `stmt` selects (a model with a company_id), if the user may see its company:
-    404 with `not_found` otherwise, exactly as for a missing row, so existence does not
-    leak; 403 when `action` is not theirs."""
+def row_for_company(stmt: sa.Select[T], action: Action, not_found: str, u: User | None = None) -> T:
+    """The row `stmt` selects (a model with a company_id), if the user may do `action` on
+    its company: 404 with `not_found` when it is missing or its company invisible (so
+    existence does not leak), 403 when the action is not theirs."""
     u = u or user()
     row = db.session.scalar(stmt)
-    if row is None or not can_see(u, row.company_id):  # type: ignore[attr-defined]
+    if row is None:
         raise NotFound(not_found)
-    authorize(action, row.company_id, u)  # type: ignore[attr-defined]
+    _check(u, action, row.company_id, not_found)  # type: ignore[attr-defined]
     return row
 
 

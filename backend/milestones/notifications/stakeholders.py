@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from milestones.auth.policies import Action, company_for, company_resource
+from milestones.auth.policies import Action, company_or_404, row_for_company
 from milestones.errors import Conflict, DomainError
 from milestones.extensions import db
 from milestones.models import (
@@ -33,7 +33,7 @@ class InvalidTokenError(DomainError):
 
 
 def list_stakeholders(company_id: int, actor: User) -> Sequence[Stakeholder]:
-    company_for(Action.MANAGE_STAKEHOLDERS, company_id, actor)
+    company_or_404(company_id, Action.MANAGE_STAKEHOLDERS, actor)
     return db.session.scalars(
         sa.select(Stakeholder)
         .where(Stakeholder.company_id == company_id)
@@ -48,7 +48,7 @@ def add_stakeholder(
     name: str = "",
     frequency: str = StakeholderFrequency.IMMEDIATE.value,
 ) -> Stakeholder:
-    company_for(Action.MANAGE_STAKEHOLDERS, company_id, actor)
+    company_or_404(company_id, Action.MANAGE_STAKEHOLDERS, actor)
     email = email.strip().lower()
     existing = db.session.scalar(
         sa.select(Stakeholder).where(
@@ -87,9 +87,9 @@ def add_stakeholder(
 
 def update_stakeholder(stakeholder_id: int, actor: User, data: dict[str, Any]) -> Stakeholder:
     """Change the name or the frequency (immediate mails or the weekly digest)."""
-    stakeholder = company_resource(
-        Action.MANAGE_STAKEHOLDERS,
+    stakeholder = row_for_company(
         sa.select(Stakeholder).where(Stakeholder.id == stakeholder_id).with_for_update(),
+        Action.MANAGE_STAKEHOLDERS,
         "Stakeholder not found.",
         actor,
     )
@@ -102,9 +102,9 @@ def update_stakeholder(stakeholder_id: int, actor: User, data: dict[str, Any]) -
 
 
 def remove_stakeholder(stakeholder_id: int, actor: User) -> None:
-    stakeholder = company_resource(
-        Action.MANAGE_STAKEHOLDERS,
+    stakeholder = row_for_company(
         sa.select(Stakeholder).where(Stakeholder.id == stakeholder_id),
+        Action.MANAGE_STAKEHOLDERS,
         "Stakeholder not found.",
         actor,
     )

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from milestones.auth.policies import company_scope
+from milestones.auth.policies import scope
 from milestones.catalogue import MilestoneKey
 from milestones.extensions import db
 from milestones.models import Company, Evidence, HistoryEvent, HistoryEventType, User
@@ -52,7 +52,7 @@ def activity_select(
         .join(Company, Company.id == h.company_id)
         .join(actor, actor.id == h.actor_id)
         .outerjoin(Evidence, Evidence.id == h.evidence_id)
-        .where(company_scope(viewer, h.company_id))
+        .where(scope(viewer, h.company_id))
         .order_by(h.created_at.desc(), h.id.desc())
     )
     filters = {

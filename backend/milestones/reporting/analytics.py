@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 
 from milestones import catalogue
+from milestones.auth.policies import scope
 from milestones.extensions import db
 from milestones.models import Company, MilestoneStatus, Role, User
-from milestones.reporting.common import scope
 from milestones.sql.aggregates import count
 from milestones.sql.dialect import median, whole_days
 from milestones.sql.session import end_read

@@ -10,10 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from milestones import catalogue
+from milestones.auth.policies import scope
 from milestones.extensions import db
 from milestones.models import Cohort, Company, MilestoneStatus, Role, User
 from milestones.reporting.analytics import _analytics_row, achieved_days
-from milestones.reporting.common import scope
 from milestones.sql.aggregates import count
 from milestones.sql.dialect import median
 from milestones.sql.session import end_read

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import joinedload
 
-from milestones.auth.policies import visible_company
+from milestones.auth.policies import Action, company_or_404, scope
 from milestones.errors import NotFound
 from milestones.extensions import db
 from milestones.models import (
@@ -33,7 +33,7 @@ from milestones.models import (
     User,
 )
 from milestones.reporting import status_extras
-from milestones.reporting.common import company_id_param, now_param, scope
+from milestones.reporting.common import company_id_param, now_param
 from milestones.reporting.trend import trend_params, trend_stmt
 from milestones.sql.aggregates import count, rate
 from milestones.sql.dialect import (
@@ -153,7 +153,7 @@ def _visible(role: Role) -> Any:
 @cache
 def _statuses_metrics_stmt(role: Role) -> sa.Select[Any]:
     """The company's five MilestoneStatus entities (with who updated them), each beside
-    its MilestoneMetrics columns, if the viewer may see the company (company_scope): the
+    its MilestoneMetrics columns, if the viewer may see the company (policies.scope): the
     milestones screen in one statement."""
     base = _metrics_stmt()
     wanted = {*FIELDS, *status_extras.SLOTS}
@@ -232,13 +232,13 @@ def company_metrics_json(viewer: User, company_id: int, dump: Callable[[Any], An
     """GET /companies/{id}/metrics as JSON text, in the shape `dump` (the schema's dump)
     gives it; 404 when the company is missing or not the viewer's to see.
 
-    On PostgreSQL one statement checks the company is visible (company_scope, the rule
+    On PostgreSQL one statement checks the company is visible (policies.scope, the rule
     every list applies) and writes the JSON (json_agg): no row is converted in Python.
     Numbers are the same values; a float with no fraction is written 2 rather than 2.0.
     Elsewhere the figures are dumped by `dump`.
     """
     if dialect_name() != "postgresql":
-        company = visible_company(company_id, viewer)
+        company = company_or_404(company_id, Action.VIEW, viewer)
         return json.dumps(dump(company_metrics(company)), separators=(",", ":"))
     params = {**trend_params(company_id), "viewer_id": viewer.id}
     text = db.session.scalar(_company_metrics_json_stmt(viewer.role), params)

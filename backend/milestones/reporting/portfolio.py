@@ -17,11 +17,12 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 
 from milestones import catalogue
+from milestones.auth.policies import scope
 from milestones.catalogue import ALL_ACHIEVED
 from milestones.extensions import db
 from milestones.models import Company, CompanyStats, Role, User
 from milestones.reporting import attention as attention_sql
-from milestones.reporting.common import now_param, scope
+from milestones.reporting.common import now_param
 from milestones.sql.dialect import empty_json_array, int_const, iso_utc, json_object, whole_days
 from milestones.sql.session import dialect_name, end_read
 from milestones.timeutil import utcnow

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from milestones.auth.policies import company_scope
+from milestones.auth.policies import scope
 from milestones.errors import Conflict, NotFound, Unprocessable
 from milestones.extensions import db
 from milestones.models import Cohort, Company, Role, User
@@ -19,7 +19,7 @@ def _listing(viewer: User) -> sa.Select[Any]:
     admin, only cohorts holding at least one of those companies. One statement."""
     count = (
         sa.select(sa.func.count(Company.id))
-        .where(Company.cohort_id == Cohort.id, company_scope(viewer))
+        .where(Company.cohort_id == Cohort.id, scope(viewer))
         .correlate(Cohort)
         .scalar_subquery()
     )

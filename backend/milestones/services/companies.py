@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from milestones import catalogue
-from milestones.auth.policies import company_scope
+from milestones.auth.policies import scope
 from milestones.errors import Conflict, NotFound, Unprocessable
 from milestones.extensions import db
 from milestones.models import CoachAssignment, Company, Membership, MilestoneStatus, Role, User
@@ -20,7 +20,7 @@ from milestones.timeutil import utcnow
 def list_companies(viewer: User, q: str | None = None) -> sa.Select[Any]:
     stmt = (
         sa.select(Company)
-        .where(company_scope(viewer))
+        .where(scope(viewer))
         .options(selectinload(Company.coaches), selectinload(Company.members))
         .order_by(Company.name, Company.id)
     )

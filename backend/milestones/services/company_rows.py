@@ -1,6 +1,6 @@
 """Rows that belong to one company and carry a milestone and a status (tasks, progress
-updates): the filtered list a company page shows, and one row by id, both behind the
-company's access rule."""
+updates): the filtered list a company page shows, and one row by id for the
+company's access rule (policies.row_for_company)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from milestones import catalogue
-from milestones.auth.policies import Action, company_for, company_resource
-from milestones.models import User
+from milestones.auth.policies import Action, company_or_404
 
 T = TypeVar("T")
 
@@ -24,7 +23,7 @@ def list_for_company(
     status: str | None = None,
 ) -> sa.Select[Any]:
     """Newest first; 404 when the caller may not see the company."""
-    company_for(Action.VIEW, company_id)
+    company_or_404(company_id, Action.VIEW)
     stmt = (
         sa.select(model)
         .where(model.company_id == company_id)
@@ -37,13 +36,8 @@ def list_for_company(
     return stmt
 
 
-def get_for_company(
-    model: type[T], row_id: int, not_found: str, actor: User, action: Action, lock: bool
-) -> T:
-    """The row, if the caller may see its company (404 with `not_found` otherwise, as for
-    a missing id); 403 if `action` is not theirs. With `lock`, the row is locked (FOR
-    UPDATE) so two reviews cannot race."""
+def by_id(model: type[T], row_id: int, lock: bool) -> sa.Select[T]:
+    """The row with this id; with `lock`, locked (FOR UPDATE) so two reviews cannot race.
+    For policies.row_for_company, which checks its company."""
     stmt = sa.select(model).where(model.id == row_id)  # type: ignore[attr-defined]
-    if lock:
-        stmt = stmt.with_for_update()
-    return company_resource(action, stmt, not_found, actor)
+    return stmt.with_for_update() if lock else stmt

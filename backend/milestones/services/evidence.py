@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from milestones import catalogue
-from milestones.auth.policies import Action, company_resource
+from milestones.auth.policies import Action, row_for_company
 from milestones.errors import (
     Conflict,
     NotFound,
@@ -261,7 +261,7 @@ def list_evidence(company: Company, key: str) -> sa.Select[Any]:
 def get_evidence(evidence_id: int, action: Action = Action.VIEW) -> Evidence:
     """A live evidence item the user may see (404 otherwise), and may act on (403)."""
     live = sa.select(Evidence).where(Evidence.id == evidence_id, Evidence.removed_at.is_(None))
-    return company_resource(action, _with_details(live), "Evidence not found.")
+    return row_for_company(_with_details(live), action, "Evidence not found.")
 
 
 # --- writes -------------------------------------------------------------------------------

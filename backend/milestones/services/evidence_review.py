@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from milestones.auth.policies import Action, company_resource, relation
+from milestones.auth.policies import Action, relation, row_for_company
 from milestones.errors import Conflict, Forbidden, NotFound
 from milestones.extensions import db
 from milestones.models import (
@@ -101,7 +101,7 @@ def decide(*, accept: bool) -> Any:
 
     def run(actor: User, evidence_id: int, comment: str | None) -> Evidence:
         live = sa.select(Evidence).where(Evidence.id == evidence_id, Evidence.removed_at.is_(None))
-        item = company_resource(Action.MANAGE_EVIDENCE, live, "Evidence not found.", actor)
+        item = row_for_company(live, Action.MANAGE_EVIDENCE, "Evidence not found.", actor)
         return review(item, actor, accept, comment)
 
     return run

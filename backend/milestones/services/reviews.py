@@ -20,7 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-from milestones.auth.policies import require_role
+from milestones.auth.policies import require_role, scope
 from milestones.errors import Conflict, DomainError, NotFound
 from milestones.extensions import db
 from milestones.models import (
@@ -35,7 +35,7 @@ from milestones.models import (
     UpdateStatus,
     User,
 )
-from milestones.reporting.common import now_param, scope
+from milestones.reporting.common import now_param
 from milestones.services import evidence_review
 from milestones.services import tasks as tasks_service
 from milestones.services import updates as updates_service

@@ -12,11 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from milestones import catalogue
-from milestones.auth.policies import Action, company_for
+from milestones.auth.policies import Action, company_or_404, row_for_company
 from milestones.errors import Conflict, Unprocessable
 from milestones.extensions import db
 from milestones.models import Company, ReviewDecision, Task, TaskReview, TaskStatus, User
-from milestones.services.company_rows import get_for_company, list_for_company
+from milestones.services.company_rows import by_id, list_for_company
 from milestones.timeutil import utcnow
 from milestones.webhooks import events as webhook_events
 
@@ -48,7 +48,7 @@ def create_task(
     description: str = "",
     milestone: str | None = None,
 ) -> Task:
-    company = company_for(Action.CREATE_TASK, company_id, actor)
+    company = company_or_404(company_id, Action.CREATE_TASK, actor)
     key = milestone_or_current(company, milestone, "task")
     task = Task(
         company_id=company.id,
@@ -67,7 +67,7 @@ def create_task(
 def get_task(
     actor: User, task_id: int, *, action: Action = Action.VIEW, lock: bool = False
 ) -> Task:
-    return get_for_company(Task, task_id, "Task not found.", actor, action, lock)
+    return row_for_company(by_id(Task, task_id, lock), action, "Task not found.", actor)
 
 
 def _require(task: Task, allowed: tuple[TaskStatus, ...], verb: str) -> None:

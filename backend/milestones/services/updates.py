@@ -7,11 +7,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from milestones import catalogue
-from milestones.auth.policies import Action, company_for
+from milestones.auth.policies import Action, company_or_404, row_for_company
 from milestones.errors import Conflict, Unprocessable
 from milestones.extensions import db
 from milestones.models import ProgressUpdate, Task, UpdateStatus, User
-from milestones.services.company_rows import get_for_company, list_for_company
+from milestones.services.company_rows import by_id, list_for_company
 from milestones.services.tasks import milestone_or_current
 from milestones.timeutil import utcnow
 from milestones.webhooks import events as webhook_events
@@ -30,7 +30,7 @@ def create_update(
     milestone: str | None = None,
     task_id: int | None = None,
 ) -> ProgressUpdate:
-    company = company_for(Action.POST_UPDATE, company_id, actor)
+    company = company_or_404(company_id, Action.POST_UPDATE, actor)
     if task_id is not None:
         task_company = db.session.scalar(sa.select(Task.company_id).where(Task.id == task_id))
         if task_company != company.id:
@@ -57,8 +57,8 @@ def create_update(
 def get_update(
     actor: User, update_id: int, *, action: Action = Action.VIEW, lock: bool = False
 ) -> ProgressUpdate:
-    return get_for_company(
-        ProgressUpdate, update_id, "Progress update not found.", actor, action, lock
+    return row_for_company(
+        by_id(ProgressUpdate, update_id, lock), action, "Progress update not found.", actor
     )
 
 

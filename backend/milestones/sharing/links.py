@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from milestones.auth.policies import Action, company_for, company_resource
+from milestones.auth.policies import Action, company_or_404, row_for_company
 from milestones.errors import Conflict, Unprocessable
 from milestones.extensions import db
 from milestones.models import ShareLink, User
@@ -24,7 +24,7 @@ def _active(now: datetime) -> sa.ColumnElement[bool]:
 
 
 def list_links(company_id: int, actor: User) -> Sequence[ShareLink]:
-    company_for(Action.SHARE, company_id, actor)
+    company_or_404(company_id, Action.SHARE, actor)
     return db.session.scalars(
         sa.select(ShareLink)
         .where(ShareLink.company_id == company_id)
@@ -34,7 +34,7 @@ def list_links(company_id: int, actor: User) -> Sequence[ShareLink]:
 
 def create_link(company_id: int, actor: User, data: dict[str, Any]) -> ShareLink:
     """A new link; the returned object carries `token` and `url` (shown this once)."""
-    company_for(Action.SHARE, company_id, actor)
+    company_or_404(company_id, Action.SHARE, actor)
     now = utcnow()
     expires_at = data.get("expires_at")
     if expires_at is not None and expires_at <= now:
@@ -77,9 +77,9 @@ def create_link(company_id: int, actor: User, data: dict[str, Any]) -> ShareLink
 
 
 def revoke_link(link_id: int, actor: User) -> None:
-    link = company_resource(
-        Action.SHARE,
+    link = row_for_company(
         sa.select(ShareLink).where(ShareLink.id == link_id),
+        Action.SHARE,
         "Share link not found.",
         actor,
     )
