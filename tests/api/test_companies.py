@@ -195,3 +195,24 @@ def test_only_admins_change_companies(factory, client_for):
         assert client.put(f"/companies/{hidden.id}/coaches/{coach.id}").status_code == 404
     db.session.expire_all()
     assert db.session.get(Company, company.id).name == "Acme"
+
+
+def test_search_takes_like_wildcards_literally(factory, client_for):
+    """`q` is a substring: % and _ match themselves, on the company list as on the
+    portfolio (the one helper, sql/search.py, escapes them for both)."""
+    for name in ("100% Organic", "Snake_Case", "Plain", "Back\\slash"):
+        factory.company(name)
+    client = client_for(factory.admin())
+
+    def names(path, q):
+        response = client.get(path, query_string={"q": q})
+        assert response.status_code == 200, response.get_json()
+        return sorted(row["name"] for row in response.get_json())
+
+    for path in ("/companies", "/portfolio"):
+        assert names(path, "%") == ["100% Organic"], path
+        assert names(path, "_") == ["Snake_Case"], path
+        assert names(path, "e_c") == ["Snake_Case"], path
+        assert names(path, "\\") == ["Back\\slash"], path
+        assert names(path, "0% o") == ["100% Organic"], path
+        assert names(path, "a") == ["100% Organic", "Back\\slash", "Plain", "Snake_Case"], path

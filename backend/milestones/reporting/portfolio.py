@@ -24,6 +24,7 @@ from milestones.models import Company, CompanyStats, Role, User
 from milestones.reporting import attention as attention_sql
 from milestones.reporting.common import now_param
 from milestones.sql.dialect import empty_json_array, int_const, iso_utc, json_object, whole_days
+from milestones.sql.search import contains, like_pattern
 from milestones.sql.session import dialect_name, end_read
 from milestones.timeutil import utcnow
 
@@ -35,13 +36,6 @@ class RowDump(Protocol):
     def spec(self) -> tuple[tuple[str, str, bool], ...]: ...
 
     def __call__(self, items: Sequence[Any]) -> list[dict[str, Any]]: ...
-
-
-def like_pattern(q: str) -> str:
-    """A LIKE pattern (escape character backslash) matching names that contain `q`
-    (lower-cased), its % and _ taken literally."""
-    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _portfolio_request(
@@ -196,7 +190,7 @@ def _chosen(
         )
     if search:
         pattern = sa.bindparam("pattern", type_=sa.String())
-        chosen = chosen.where(sa.func.lower(Company.name).like(pattern, escape="\\"))
+        chosen = chosen.where(contains(Company.name, pattern))
     if cohort:
         chosen = chosen.where(Company.cohort_id == sa.bindparam("cohort_id", type_=sa.Integer()))
     return chosen, key

@@ -4,11 +4,11 @@ from marshmallow import fields, validate
 
 from milestones.auth.abilities import ALL_ABILITIES, abilities
 from milestones.auth.session import csrf_token
-from milestones.schemas.base import BodySchema, OutSchema
+from milestones.schemas.base import InputSchema, OutSchema
 from milestones.schemas.users import UserSchema
 
 
-class LoginSchema(BodySchema):
+class LoginSchema(InputSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
 

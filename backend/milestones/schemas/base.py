@@ -41,17 +41,9 @@ def _has_nul(value: Any, depth: int = 0) -> bool:
     return False
 
 
-class BodySchema(Schema):
-    class Meta:
-        unknown = RAISE
-        ordered = True
+class InputSchema(Schema):
+    """A request body, query string or form: unknown fields and NUL characters refused."""
 
-    @pre_load
-    def _no_nul(self, data: Any, **_: Any) -> Any:
-        return _refuse_nul(data)
-
-
-class QuerySchema(Schema):
     class Meta:
         unknown = RAISE
         ordered = True
@@ -198,7 +190,7 @@ class UtcDateTime(fields.AwareDateTime):
             raise ValidationError("Out of range.") from None
 
 
-class PageQuery(QuerySchema):
+class PageQuery(InputSchema):
     """Common list filters; pagination itself (page, page_size) is flask-smorest's."""
 
     @pre_load

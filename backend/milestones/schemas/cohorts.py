@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from milestones.schemas.base import BodySchema, NonBlank, OutSchema
+from milestones.schemas.base import InputSchema, NonBlank, OutSchema
 
 # What an INTEGER column holds: a larger id in a filter is a 422, not a database error.
 DB_INT = validate.Range(min=1, max=2**31 - 1)
@@ -24,13 +24,13 @@ class CohortSchema(OutSchema):
     )
 
 
-class CohortCreateSchema(BodySchema):
+class CohortCreateSchema(InputSchema):
     name = NonBlank(required=True, validate=validate.Length(max=200))
     starts_on = fields.Date(required=True)
     ends_on = fields.Date(allow_none=True, metadata={"description": "on or after starts_on"})
 
 
-class CohortPatchSchema(BodySchema):
+class CohortPatchSchema(InputSchema):
     name = NonBlank(validate=validate.Length(max=200))
     starts_on = fields.Date()
     ends_on = fields.Date(allow_none=True)

@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from milestones.catalogue import KEYS
 from milestones.schemas.base import (
-    BodySchema,
+    InputSchema,
     NonBlank,
     OutSchema,
     PageQuery,
@@ -27,14 +27,14 @@ class CompanySchema(OutSchema):
     member_ids = fields.List(fields.Integer(), dump_only=True)
 
 
-class CompanyCreateSchema(BodySchema):
+class CompanyCreateSchema(InputSchema):
     name = NonBlank(required=True, validate=validate.Length(max=200))
     description = Text(multiline=True, load_default="", validate=validate.Length(max=10_000))
     joined_at = UtcDateTime(default_timezone=None)
     cohort_id = fields.Integer(allow_none=True, validate=DB_INT)
 
 
-class CompanyPatchSchema(BodySchema):
+class CompanyPatchSchema(InputSchema):
     name = NonBlank(validate=validate.Length(max=200))
     description = Text(multiline=True, validate=validate.Length(max=10_000))
     joined_at = UtcDateTime()

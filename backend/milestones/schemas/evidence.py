@@ -10,7 +10,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from milestones.catalogue import KEYS
 from milestones.models import EvidenceType, MetricKey, ReviewStatus
 from milestones.reporting.metric_series import UNITS, check_value
-from milestones.schemas.base import BodySchema, NonBlank, OutSchema, PageQuery, Text
+from milestones.schemas.base import InputSchema, NonBlank, OutSchema, PageQuery, Text
 
 TYPES = [t.value for t in EvidenceType]
 METRIC_KEYS = [k.value for k in MetricKey]
@@ -34,7 +34,7 @@ class FiniteFloat(fields.Float):
         return result
 
 
-class EvidenceCreateSchema(BodySchema):
+class EvidenceCreateSchema(InputSchema):
     """JSON body for `link` and `metric` evidence (documents are multipart uploads)."""
 
     evidence_type = fields.String(required=True, validate=validate.OneOf(TYPES))
@@ -95,7 +95,7 @@ class EvidenceCreateSchema(BodySchema):
         return data
 
 
-class DocumentFormSchema(BodySchema):
+class DocumentFormSchema(InputSchema):
     """Multipart fields next to `file` for document evidence."""
 
     evidence_type = fields.String(validate=validate.Equal("document"))
@@ -159,11 +159,11 @@ class EvidenceSchema(OutSchema):
         return f"/api/v1/evidence/{evidence.id}/download"
 
 
-class AcceptSchema(BodySchema):
+class AcceptSchema(InputSchema):
     comment = Text(multiline=True, allow_none=True, validate=validate.Length(max=2000))
 
 
-class RejectSchema(BodySchema):
+class RejectSchema(InputSchema):
     comment = NonBlank(
         multiline=True,
         required=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from milestones.catalogue import KEYS
-from milestones.schemas.base import BodySchema, OutSchema, PageQuery, Text
+from milestones.schemas.base import InputSchema, OutSchema, PageQuery, Text
 
 STATES = ["achieved", "current", "upcoming"]
 EVENTS = [
@@ -44,7 +44,7 @@ class StatusCriterionSchema(OutSchema):
     )
 
 
-class CriterionCheckSchema(BodySchema):
+class CriterionCheckSchema(InputSchema):
     met = fields.Boolean(required=True)
     note = Text(multiline=True, allow_none=True, validate=validate.Length(max=2000))
 
@@ -96,7 +96,7 @@ class CompanyMilestonesSchema(OutSchema):
     milestones = fields.List(fields.Nested(MilestoneStatusSchema), dump_only=True)
 
 
-class ToggleSchema(BodySchema):
+class ToggleSchema(InputSchema):
     achieved = fields.Boolean(required=True, metadata={"description": "the new value"})
     reason = Text(
         multiline=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from milestones.models import OutboxStatus, StakeholderFrequency
-from milestones.schemas.base import BodySchema, Email, OutSchema, PageQuery, Text
+from milestones.schemas.base import Email, InputSchema, OutSchema, PageQuery, Text
 
 OUTBOX_STATUSES = [s.value for s in OutboxStatus]
 FREQUENCIES = [f.value for f in StakeholderFrequency]
@@ -22,7 +22,7 @@ class StakeholderSchema(OutSchema):
     unsubscribed_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
-class StakeholderCreateSchema(BodySchema):
+class StakeholderCreateSchema(InputSchema):
     email = Email(required=True, validate=validate.Length(max=254))
     name = Text(load_default="", validate=validate.Length(max=200))
     frequency = fields.String(
@@ -32,7 +32,7 @@ class StakeholderCreateSchema(BodySchema):
     )
 
 
-class StakeholderUpdateSchema(BodySchema):
+class StakeholderUpdateSchema(InputSchema):
     name = Text(validate=validate.Length(max=200))
     frequency = fields.String(validate=validate.OneOf(FREQUENCIES))
 
@@ -59,11 +59,11 @@ class AcceptedSchema(OutSchema):
     message = fields.String(dump_only=True)
 
 
-class PasswordResetSchema(BodySchema):
+class PasswordResetSchema(InputSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
 
 
-class SetPasswordSchema(BodySchema):
+class SetPasswordSchema(InputSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=10, max=256)

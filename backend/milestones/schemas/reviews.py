@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from milestones.catalogue import KEYS
-from milestones.schemas.base import BodySchema, OutSchema, Text
+from milestones.schemas.base import InputSchema, OutSchema, Text
 from milestones.services.reviews import APPROVE, KINDS, OUTCOMES, REJECT
 
 KIND_NAMES = list(KINDS)
@@ -29,12 +29,12 @@ class PendingItemSchema(OutSchema):
     age_days = fields.Integer(dump_only=True, metadata={"description": "whole days waiting"})
 
 
-class ReviewItemSchema(BodySchema):
+class ReviewItemSchema(InputSchema):
     kind = fields.String(required=True, validate=validate.OneOf(KIND_NAMES))
     id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
-class BulkReviewSchema(BodySchema):
+class BulkReviewSchema(InputSchema):
     decision = fields.String(required=True, validate=validate.OneOf([APPROVE, REJECT]))
     comment = Text(
         multiline=True,

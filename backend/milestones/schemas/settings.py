@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from milestones.schemas.base import BodySchema, OutSchema
+from milestones.schemas.base import InputSchema, OutSchema
 
 _DAYS = validate.Range(min=1, max=3650)
 
@@ -36,7 +36,7 @@ class SettingsSchema(OutSchema):
     require_all_criteria = fields.Boolean(metadata=_d("require_all_criteria"))
 
 
-class SettingsPatchSchema(BodySchema):
+class SettingsPatchSchema(InputSchema):
     stall_factor = fields.Float(
         allow_nan=False, validate=validate.Range(min=1, max=10), metadata=_d("stall_factor")
     )

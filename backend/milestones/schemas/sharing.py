@@ -6,10 +6,10 @@ from marshmallow import fields, validate
 
 from milestones.catalogue import KEYS
 from milestones.models import EvidenceType
-from milestones.schemas.base import BodySchema, OutSchema, Text, UtcDateTime
+from milestones.schemas.base import InputSchema, OutSchema, Text, UtcDateTime
 
 
-class ShareLinkCreateSchema(BodySchema):
+class ShareLinkCreateSchema(InputSchema):
     label = Text(load_default="", validate=validate.Length(max=200))
     expires_at = UtcDateTime(
         load_default=None, allow_none=True, metadata={"description": "none: never expires"}

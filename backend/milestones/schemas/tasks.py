@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from milestones.catalogue import KEYS
 from milestones.models import TaskStatus
-from milestones.schemas.base import BodySchema, NonBlank, OutSchema, PageQuery, Text
+from milestones.schemas.base import InputSchema, NonBlank, OutSchema, PageQuery, Text
 
 TASK_STATUSES = [s.value for s in TaskStatus]
 
@@ -30,7 +30,7 @@ class TaskSchema(OutSchema):
     )
 
 
-class TaskCreateSchema(BodySchema):
+class TaskCreateSchema(InputSchema):
     title = NonBlank(required=True, validate=validate.Length(max=200))
     description = Text(multiline=True, load_default="", validate=validate.Length(max=10_000))
     milestone = fields.String(
@@ -44,9 +44,9 @@ class TaskQuerySchema(PageQuery):
     status = fields.String(validate=validate.OneOf(TASK_STATUSES))
 
 
-class ReviewSchema(BodySchema):
+class ReviewSchema(InputSchema):
     comment = Text(multiline=True, allow_none=True, validate=validate.Length(max=2_000))
 
 
-class EmptyBodySchema(BodySchema):
+class EmptyBodySchema(InputSchema):
     """Transitions without a payload: an empty JSON object (or no body at all)."""

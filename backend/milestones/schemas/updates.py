@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from milestones.catalogue import KEYS
 from milestones.models import UpdateStatus
-from milestones.schemas.base import BodySchema, NonBlank, OutSchema, PageQuery
+from milestones.schemas.base import InputSchema, NonBlank, OutSchema, PageQuery
 
 UPDATE_STATUSES = [s.value for s in UpdateStatus]
 
@@ -23,7 +23,7 @@ class UpdateSchema(OutSchema):
     review_comment = fields.String(dump_only=True, allow_none=True)
 
 
-class UpdateCreateSchema(BodySchema):
+class UpdateCreateSchema(InputSchema):
     body = NonBlank(required=True, validate=validate.Length(max=10_000))
     milestone = fields.String(
         validate=validate.OneOf(KEYS),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from milestones.models import Role
-from milestones.schemas.base import BodySchema, Email, NonBlank, OutSchema, PageQuery, Text
+from milestones.schemas.base import Email, InputSchema, NonBlank, OutSchema, PageQuery, Text
 
 ROLES = [r.value for r in Role]
 
@@ -18,14 +18,14 @@ class UserSchema(OutSchema):
     created_at = fields.DateTime(dump_only=True)
 
 
-class UserCreateSchema(BodySchema):
+class UserCreateSchema(InputSchema):
     email = Email(required=True, validate=validate.Length(max=254))
     name = NonBlank(required=True, validate=validate.Length(max=200))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     password = fields.String(load_only=True, validate=validate.Length(min=10, max=256))
 
 
-class UserPatchSchema(BodySchema):
+class UserPatchSchema(InputSchema):
     email = Email(validate=validate.Length(max=254))
     name = NonBlank(validate=validate.Length(max=200))
     role = fields.String(validate=validate.OneOf(ROLES))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from milestones.models import DeliveryStatus
-from milestones.schemas.base import BodySchema, OutSchema, Text
+from milestones.schemas.base import InputSchema, OutSchema, Text
 from milestones.webhooks import EVENT_TYPES
 
 _EVENTS = fields.List(
@@ -19,7 +19,7 @@ _URL = fields.String(
 )
 
 
-class WebhookCreateSchema(BodySchema):
+class WebhookCreateSchema(InputSchema):
     url = fields.String(required=True, validate=_URL.validate, metadata=_URL.metadata)
     events = fields.List(
         fields.String(validate=validate.OneOf(EVENT_TYPES)),
@@ -30,7 +30,7 @@ class WebhookCreateSchema(BodySchema):
     description = Text(load_default="", validate=validate.Length(max=500))
 
 
-class WebhookUpdateSchema(BodySchema):
+class WebhookUpdateSchema(InputSchema):
     url = fields.String(validate=_URL.validate, metadata=_URL.metadata)
     events = fields.List(
         fields.String(validate=validate.OneOf(EVENT_TYPES)),

@@ -14,6 +14,7 @@ from milestones.errors import Conflict, NotFound, Unprocessable
 from milestones.extensions import db
 from milestones.models import CoachAssignment, Company, Membership, MilestoneStatus, Role, User
 from milestones.services.cohorts import check_cohort_exists
+from milestones.sql.search import contains, like_pattern
 from milestones.timeutil import utcnow
 
 
@@ -25,7 +26,7 @@ def list_companies(viewer: User, q: str | None = None) -> sa.Select[Any]:
         .order_by(Company.name, Company.id)
     )
     if q:
-        stmt = stmt.where(sa.func.lower(Company.name).like(f"%{q.lower()}%"))
+        stmt = stmt.where(contains(Company.name, like_pattern(q)))
     return stmt
 
 
