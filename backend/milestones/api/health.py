@@ -1,4 +1,5 @@
-"""Liveness and readiness of the API: for load balancers and orchestrators."""
+"""Liveness and readiness of the API, for load balancers and orchestrators; and /ping, the
+smallest signed-in response."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from flask import Response, jsonify
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
+from milestones.auth.policies import user
 from milestones.auth.session import public
 from milestones.extensions import db
-from milestones.schemas.auth import HealthSchema
+from milestones.schemas.auth import HealthSchema, PingSchema
 from milestones.sql.driver import DriverStatement
 
 log = logging.getLogger(__name__)
@@ -68,3 +70,12 @@ class Ready(MethodView):
         if not ready:
             response.headers["Retry-After"] = "5"
         return response
+
+
+@blp.route("/ping")
+class Ping(MethodView):
+    @blp.response(200, PingSchema)
+    def get(self) -> dict[str, Any]:
+        """The smallest signed-in JSON response: the benchmark's baseline (the same session,
+        user loading and serialization as every other view, and no work)"""
+        return {"pong": True, "user_id": user().id}

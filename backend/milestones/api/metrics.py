@@ -18,7 +18,6 @@ from milestones.schemas.metrics import (
     AnalyticsQuerySchema,
     AnalyticsSchema,
     CompanyMetricsSchema,
-    PingSchema,
     PortfolioQuerySchema,
     PortfolioRowSchema,
 )
@@ -72,12 +71,3 @@ class MilestoneAnalytics(MethodView):
         mean and median days to achieve"""
         require_role(Role.COACH, Role.ADMIN)
         return milestone_analytics(user(), **query)
-
-
-@blp.route("/ping")
-class Ping(MethodView):
-    @blp.response(200, PingSchema)
-    def get(self) -> dict[str, Any]:
-        """The smallest signed-in JSON response: the benchmark's baseline (the same session,
-        user loading and serialization as every other view, and no work)"""
-        return {"pong": True, "user_id": user().id}

@@ -32,3 +32,8 @@ class MeSchema(UserSchema):
 class HealthSchema(OutSchema):
     status = fields.String()
     checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class PingSchema(OutSchema):
+    pong = fields.Boolean(dump_only=True)
+    user_id = fields.Integer(dump_only=True)

@@ -140,8 +140,3 @@ class AnalyticsRowSchema(OutSchema):
 
 class AnalyticsSchema(OutSchema):
     milestones = fields.List(fields.Nested(AnalyticsRowSchema), dump_only=True)
-
-
-class PingSchema(OutSchema):
-    pong = fields.Boolean(dump_only=True)
-    user_id = fields.Integer(dump_only=True)

@@ -748,26 +748,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/ping": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The smallest signed-in JSON response: the benchmark's baseline (the same session,
-         *     user loading and serialization as every other view, and no work)
-         */
-        get: operations["getPing"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/analytics/cohorts": {
         parameters: {
             query?: never;
@@ -1234,6 +1214,26 @@ export interface paths {
         };
         /** 200 when the database and the file storage both answer; 503 names the failing one */
         get: operations["getReady"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The smallest signed-in JSON response: the benchmark's baseline (the same session,
+         *     user loading and serialization as every other view, and no work)
+         */
+        get: operations["getPing"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1729,10 +1729,6 @@ export interface components {
         Analytics: {
             readonly milestones?: components["schemas"]["AnalyticsRow"][];
         };
-        Ping: {
-            readonly pong?: boolean;
-            readonly user_id?: number;
-        };
         CohortAnalytics: {
             readonly cohort_id?: number;
             readonly name?: string;
@@ -2020,6 +2016,10 @@ export interface components {
             checks?: {
                 [key: string]: string;
             };
+        };
+        Ping: {
+            readonly pong?: boolean;
+            readonly user_id?: number;
         };
     };
     responses: {
@@ -3806,27 +3806,6 @@ export interface operations {
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
-    getPing: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Ping"];
-                };
-            };
-            default: components["responses"]["DEFAULT_ERROR"];
-        };
-    };
     getCohortAnalytics: {
         parameters: {
             query?: never;
@@ -4966,6 +4945,27 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    getPing: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ping"];
                 };
             };
             default: components["responses"]["DEFAULT_ERROR"];
