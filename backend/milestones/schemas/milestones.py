@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from milestones.catalogue import KEYS
 from milestones.schemas.base import InputSchema, OutSchema, PageQuery, Text
+from milestones.schemas.metrics import MilestoneMetricsSchema
 
 STATES = ["achieved", "current", "upcoming"]
 EVENTS = [
@@ -72,8 +73,8 @@ class MilestoneStatusSchema(OutSchema):
     updated_by = fields.Integer(dump_only=True, allow_none=True)
     updated_by_name = fields.String(dump_only=True, allow_none=True)
     criteria = fields.List(fields.Nested(StatusCriterionSchema), dump_only=True)
-    # Filled by reporting.company_metrics.statuses_with_metrics (MilestoneMetrics of the brief).
-    metrics = fields.Dict(dump_only=True)
+    # Filled by reporting.company_metrics.statuses_with_metrics.
+    metrics = fields.Nested(MilestoneMetricsSchema, dump_only=True)
     etag = fields.String(
         dump_only=True, metadata={"description": "send back as If-Match to toggle safely"}
     )

@@ -1409,6 +1409,20 @@ export interface components {
             /** @description accepted evidence naming this criterion */
             readonly evidence_count?: number;
         };
+        MilestoneMetrics: {
+            readonly days_in_milestone?: number;
+            readonly total_tasks?: number;
+            readonly completed_tasks?: number;
+            readonly active_tasks?: number;
+            readonly avg_task_completion_time?: number | null;
+            readonly progress_update_count?: number;
+            readonly evidence_count?: number;
+            readonly approved_updates?: number;
+            readonly pending_updates?: number;
+            readonly rejected_updates?: number;
+            readonly update_approval_rate?: number | null;
+            readonly task_approval_rate?: number | null;
+        };
         MilestoneStatus: {
             /** @enum {string} */
             readonly milestone?: "value_baseline" | "first_customer" | "x_customers" | "ten_x_customers" | "one_m_arr";
@@ -1426,9 +1440,7 @@ export interface components {
             readonly updated_by?: number | null;
             readonly updated_by_name?: string | null;
             readonly criteria?: components["schemas"]["StatusCriterion"][];
-            readonly metrics?: {
-                [key: string]: unknown;
-            };
+            readonly metrics?: components["schemas"]["MilestoneMetrics"];
             /** @description send back as If-Match to toggle safely */
             readonly etag?: string;
             /** @description accepted metric evidence says this (current) milestone looks reached; never changes the status */

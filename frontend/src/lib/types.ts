@@ -22,15 +22,10 @@ export type Me = Complete<Schemas["Me"]>;
 export type Role = User["role"];
 export type Company = Complete<Schemas["Company"]>;
 export type Milestone = Complete<Schemas["Milestone"]>;
-export type MilestoneMetrics = Complete<Schemas["MilestoneMetricsRow"]>;
-/** The status with its `metrics` typed (the schema declares it as a free-form dict). */
-export type MilestoneStatus = Omit<Complete<Schemas["MilestoneStatus"]>, "metrics"> & {
-  metrics: MilestoneMetrics;
-};
+export type MilestoneMetrics = Complete<Schemas["MilestoneMetrics"]>;
+export type MilestoneStatus = Complete<Schemas["MilestoneStatus"]>;
 export type MilestoneKey = MilestoneStatus["milestone"];
-export type CompanyMilestones = Omit<Complete<Schemas["CompanyMilestones"]>, "milestones"> & {
-  milestones: MilestoneStatus[];
-};
+export type CompanyMilestones = Complete<Schemas["CompanyMilestones"]>;
 export type CompanyMetrics = Complete<Schemas["CompanyMetrics"]>;
 export type TrendPoint = Complete<Schemas["TrendWeek"]>;
 export type HistoryItem = Complete<Schemas["HistoryItem"]>;

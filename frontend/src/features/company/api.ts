@@ -15,7 +15,6 @@ export function useCompanyMilestones(id: number) {
   return useQuery({
     queryKey: queryKeys.companies.milestones(id),
     queryFn: async () =>
-      // `metrics` is a free-form dict in the schema; the API fills it with MilestoneMetrics.
       (await unwrap(
         api.GET("/api/v1/companies/{company_id}/milestones", {
           params: { path: { company_id: id } },
