@@ -80,6 +80,9 @@ def make_app(database_url: str, tmp: Path, **overrides: Any) -> Flask:
         # Cheap hashes keep the suite fast; production uses the argon2 defaults.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST": 1024,
+        # Every fast JSON path (FastDump, the database's json_agg) is compared with the
+        # schema's dump of the same data (api/render.py).
+        "RENDER_CHECK": True,
         **overrides,
     }
     os.environ.setdefault("INSTANCE_PATH", str(tmp / "instance"))

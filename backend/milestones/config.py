@@ -56,6 +56,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "MAIL_DEFAULT_SENDER": env("MAIL_DEFAULT_SENDER", "Milestone Tracker <no-reply@localhost>"),
         "PUBLIC_BASE_URL": env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 25),
+        # api/render.py: compare each fast JSON path with the schema's dump (tests turn it on).
+        "RENDER_CHECK": False,
         "SESSION_COOKIE_SECURE": _bool(
             env("SESSION_COOKIE_SECURE"), default=app_env == "production"
         ),

@@ -156,13 +156,57 @@ def test_metrics_visibility(metrics_world, client_for, factory):
     assert hidden.get_json()["message"] == "Company not found."
 
 
-def test_the_written_json_is_the_schema_dump(metrics_world):
-    """On PostgreSQL the database writes the response; it must say what the schema's
-    dump of the same figures says (on SQLite that dump is the response)."""
+def test_the_written_json_is_the_schema_dump(metrics_world, client_for):
+    """The response is written by a fast path (on PostgreSQL the database's json_agg,
+    elsewhere a FastDump); it must say what the schema's marshmallow dump of the same
+    figures says. RENDER_CHECK (on in tests) compares them on every request."""
     from milestones.api.metrics import COMPANY_METRICS
     from milestones.reporting import company_metrics as metrics
 
     w = metrics_world
+    client = client_for(w.admin)
     for company in (w.alpha, w.beta, w.gamma, w.delta):
-        text = metrics.company_metrics_json(w.admin, company.id, COMPANY_METRICS.dump)
-        assert json.loads(text) == COMPANY_METRICS.dump(metrics.company_metrics(company))
+        response = client.get(f"/companies/{company.id}/metrics")
+        assert response.status_code == 200
+        assert response.get_json() == COMPANY_METRICS.dump(metrics.company_metrics(company))
+
+
+def test_a_fast_path_that_differs_from_the_schema_fails(metrics_world, client_for, monkeypatch):
+    """The check can fail, on either database: a fast path writing other figures than the
+    schema's dump of the same data is an error, not a response."""
+    import pytest
+
+    from milestones.api import render
+    from milestones.sql import session
+
+    w = metrics_world
+    client = client_for(w.admin)
+    real = render.fast_dump
+
+    class Wrong:
+        def __init__(self, schema):
+            self.inner = real(schema)
+            self.spec = self.inner.spec if schema.many else ()
+            self.many = schema.many
+
+        def one(self, item):
+            out = self.inner.one(item)
+            return {**out, "milestones": out["milestones"][:-1]}
+
+        def __call__(self, items):
+            return self.inner(items)
+
+    monkeypatch.setattr(render, "fast_dump", Wrong)
+    if session.dialect_name() == "postgresql":
+        from milestones.reporting import company_metrics as metrics
+
+        real_payload = metrics.company_metrics_payload
+
+        def wrong_text(viewer, company_id):
+            body = json.loads(real_payload(viewer, company_id))
+            body["trend"] = body["trend"][1:]
+            return json.dumps(body)
+
+        monkeypatch.setattr("milestones.api.metrics.company_metrics_payload", wrong_text)
+    with pytest.raises(render.RenderMismatch, match="CompanyMetricsSchema"):
+        client.get(f"/companies/{w.alpha.id}/metrics")

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
-from milestones.auth.policies import require_role, user
+from milestones.api.render import fast_dump, render
+from milestones.auth.policies import Action, company_or_404, require_role, user
 from milestones.models import Role
 from milestones.reporting.analytics import milestone_analytics
-from milestones.reporting.company_metrics import company_metrics_json
-from milestones.reporting.portfolio import portfolio_json
-from milestones.schemas.base import FastDump
+from milestones.reporting.company_metrics import company_metrics, company_metrics_payload
+from milestones.reporting.portfolio import portfolio, portfolio_payload
 from milestones.schemas.metrics import (
     AnalyticsQuerySchema,
     AnalyticsSchema,
@@ -30,35 +30,36 @@ COMPANY_METRICS = CompanyMetricsSchema()
 
 @blp.route("/companies/<int:company_id>/metrics")
 class CompanyMetrics(MethodView):
-    @blp.response(200, CompanyMetricsSchema)  # the JSON is written in that shape
+    @blp.response(200, CompanyMetricsSchema)  # rendered by api/render.py, in that shape
     def get(self, company_id: int) -> Response:
         """Per-milestone metrics and the 12-week trend"""
-        text = company_metrics_json(user(), company_id, COMPANY_METRICS.dump)
-        return current_app.response_class(text, mimetype="application/json")
+        return render(
+            COMPANY_METRICS,
+            company_metrics_payload(user(), company_id),
+            check=lambda: company_metrics(company_or_404(company_id, Action.VIEW)),
+        )
 
 
-PORTFOLIO_ROW = PortfolioRowSchema()
-dump_portfolio = FastDump(PORTFOLIO_ROW)
+PORTFOLIO_ROWS = PortfolioRowSchema(many=True)
 
 
 @blp.route("/portfolio")
 class Portfolio(MethodView):
     @blp.arguments(PortfolioQuerySchema, location="query")
-    @blp.response(200, PortfolioRowSchema(many=True))  # dumped by FastDump, in that shape
+    @blp.response(200, PortfolioRowSchema(many=True))  # rendered by api/render.py
     @blp.alt_response(403, description="Members have no portfolio")
     @blp.paginate()
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Response:
         """One row per company the caller may see (coaches and admins)"""
         require_role(Role.COACH, Role.ADMIN)
-        text, total = portfolio_json(
-            user(),
-            dump_portfolio,
-            page=pagination_parameters.page,
-            page_size=pagination_parameters.page_size,
+        page = {
+            "page": pagination_parameters.page,
+            "page_size": pagination_parameters.page_size,
             **query,
-        )
+        }
+        payload, total = portfolio_payload(user(), fast_dump(PORTFOLIO_ROWS).spec, **page)
         pagination_parameters.item_count = total
-        return current_app.response_class(text, mimetype="application/json")
+        return render(PORTFOLIO_ROWS, payload, check=lambda: portfolio(user(), **page)[0])
 
 
 @blp.route("/analytics/milestones")

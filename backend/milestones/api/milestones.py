@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, request
 from flask.views import MethodView
 
 from milestones import catalogue
 from milestones.api.pagination import Blueprint, paginate
+from milestones.api.render import render
 from milestones.auth.policies import Action, company_or_404, user
 from milestones.models import HistoryEvent
-from milestones.schemas.base import FastDump
 from milestones.schemas.milestones import (
     CompanyMilestonesSchema,
     HistoryItemSchema,
@@ -36,9 +36,9 @@ class Catalogue(MethodView):
         return list(catalogue.CATALOGUE)
 
 
-# A company's statuses are read far more often than anything else: dumped by FastDump
-# (the schema's fields, without marshmallow's per-field machinery).
-dump_company_milestones = FastDump(CompanyMilestonesSchema())
+# A company's statuses are read far more often than anything else: rendered by
+# api/render.py (a FastDump of the schema, without marshmallow's per-field machinery).
+COMPANY_MILESTONES = CompanyMilestonesSchema()
 
 
 @blp.route("/companies/<int:company_id>/milestones")
@@ -47,8 +47,7 @@ class CompanyMilestones(MethodView):
     @blp.alt_response(404, description="No such company, or not visible to you")
     def get(self, company_id: int) -> Response:
         """The company's five statuses in order, with state, metrics and ETag"""
-        result = milestones_service.company_milestones(user(), company_id)
-        return jsonify(dump_company_milestones.one(result))
+        return render(COMPANY_MILESTONES, milestones_service.company_milestones(user(), company_id))
 
 
 @blp.route("/companies/<int:company_id>/milestones/<string:key>")

@@ -14,6 +14,7 @@ from flask.views import MethodView
 from webargs.flaskparser import FlaskParser
 
 from milestones.extensions import db
+from milestones.sql.session import end_read
 
 MAX_PAGE = 1_000_000
 
@@ -71,6 +72,22 @@ class Blueprint(flask_smorest.Blueprint):
             return register(view)
 
         return decorator
+
+    def response(self, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
+        """flask-smorest's response, ending the request's read (sql/session.end_read) when
+        the view returns, before the response is written: the one place it happens."""
+        decorator = super().response(*args, **kwargs)
+
+        def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+            @wraps(func)
+            def ended(*a: Any, **kw: Any) -> Any:
+                result = func(*a, **kw)
+                end_read()
+                return result
+
+            return decorator(ended)
+
+        return decorate
 
     def paginate(self, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
         """flask-smorest's pagination, with a ceiling on `page`: a page number beyond what

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import Response, current_app
+from flask import Response
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
+from milestones.api.render import render
 from milestones.auth.policies import require_role, user
 from milestones.models import Role
 from milestones.reporting import activity, cohorts
-from milestones.schemas.base import FastDump
 from milestones.schemas.reporting import (
     ActivityItemSchema,
     ActivityQuerySchema,
@@ -21,7 +20,7 @@ from milestones.schemas.reporting import (
 
 blp = Blueprint("reporting", __name__, url_prefix="/api/v1", description="Programme reporting")
 
-dump_activity = FastDump(ActivityItemSchema())
+ACTIVITY_ITEMS = ActivityItemSchema(many=True)
 
 
 @blp.route("/analytics/cohorts")
@@ -38,7 +37,7 @@ class CohortAnalytics(MethodView):
 @blp.route("/activity")
 class Activity(MethodView):
     @blp.arguments(ActivityQuerySchema, location="query")
-    @blp.response(200, ActivityItemSchema(many=True))  # dumped by FastDump, in that shape
+    @blp.response(200, ActivityItemSchema(many=True))  # rendered by api/render.py
     @blp.alt_response(403, description="Members have no programme activity log")
     @blp.paginate()
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Response:
@@ -48,6 +47,4 @@ class Activity(MethodView):
             user(), pagination_parameters.page, pagination_parameters.page_size, **query
         )
         pagination_parameters.item_count = total
-        return current_app.response_class(
-            json.dumps(dump_activity(rows), separators=(",", ":")), mimetype="application/json"
-        )
+        return render(ACTIVITY_ITEMS, rows)

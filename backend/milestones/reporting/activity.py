@@ -16,7 +16,6 @@ from milestones.auth.policies import scope
 from milestones.catalogue import MilestoneKey
 from milestones.extensions import db
 from milestones.models import Company, Evidence, HistoryEvent, HistoryEventType, User
-from milestones.sql.session import end_read
 
 
 def activity_select(
@@ -80,5 +79,4 @@ def activity_page(
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     )
     rows = list(db.session.execute(stmt.limit(page_size).offset((page - 1) * page_size)))
-    end_read()
     return rows, total or 0

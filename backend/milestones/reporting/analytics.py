@@ -17,7 +17,6 @@ from milestones.extensions import db
 from milestones.models import Company, MilestoneStatus, Role, User
 from milestones.sql.aggregates import count
 from milestones.sql.dialect import median, whole_days
-from milestones.sql.session import end_read
 
 
 def milestone_analytics(viewer: User, cohort_id: int | None = None) -> dict[str, Any]:
@@ -27,7 +26,6 @@ def milestone_analytics(viewer: User, cohort_id: int | None = None) -> dict[str,
     params = {"viewer_id": viewer.id, "cohort_id": cohort_id}
     rows = db.session.execute(_analytics_stmt(viewer.role, cohort_id is not None), params)
     by_key = {r["milestone"]: dict(r) for r in rows.mappings()}
-    end_read()
     return {"milestones": [_analytics_row(key, by_key.get(key)) for key in catalogue.ORDER]}
 
 

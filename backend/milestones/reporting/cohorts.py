@@ -16,7 +16,6 @@ from milestones.models import Cohort, Company, MilestoneStatus, Role, User
 from milestones.reporting.analytics import _analytics_row, achieved_days
 from milestones.sql.aggregates import count
 from milestones.sql.dialect import median
-from milestones.sql.session import end_read
 
 
 def cohort_analytics(viewer: User) -> dict[str, Any]:
@@ -41,7 +40,6 @@ def cohort_analytics(viewer: User) -> dict[str, Any]:
         if row["milestone"] is not None:
             cohort["companies"] = max(cohort["companies"], row["companies"])
             rows.setdefault(row["cohort_id"], {})[row["milestone"]] = dict(row)
-    end_read()
     for cohort_id, cohort in cohorts.items():
         by_key = rows.get(cohort_id, {})
         cohort["milestones"] = [_analytics_row(k, by_key.get(k)) for k in catalogue.ORDER]

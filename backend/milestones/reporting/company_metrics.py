@@ -6,8 +6,6 @@ for GET /companies/{id}/metrics ("one query per screen")."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -45,7 +43,7 @@ from milestones.sql.dialect import (
     json_object,
     whole_days,
 )
-from milestones.sql.session import dialect_name, end_read
+from milestones.sql.session import dialect_name
 from milestones.timeutil import utcnow
 
 FIELDS = (
@@ -224,25 +222,22 @@ def company_metrics(company: Company) -> dict[str, Any]:
                     "approved_updates": row["week_approved_updates"],
                 }
             )
-    end_read()
     return result
 
 
-def company_metrics_json(viewer: User, company_id: int, dump: Callable[[Any], Any]) -> str:
-    """GET /companies/{id}/metrics as JSON text, in the shape `dump` (the schema's dump)
-    gives it; 404 when the company is missing or not the viewer's to see.
+def company_metrics_payload(viewer: User, company_id: int) -> str | dict[str, Any]:
+    """GET /companies/{id}/metrics for api/render.py: on PostgreSQL the JSON text, in
+    CompanyMetricsSchema's shape; elsewhere the figures (company_metrics); 404 when the
+    company is missing or not the viewer's to see.
 
     On PostgreSQL one statement checks the company is visible (policies.scope, the rule
     every list applies) and writes the JSON (json_agg): no row is converted in Python.
     Numbers are the same values; a float with no fraction is written 2 rather than 2.0.
-    Elsewhere the figures are dumped by `dump`.
     """
     if dialect_name() != "postgresql":
-        company = company_or_404(company_id, Action.VIEW, viewer)
-        return json.dumps(dump(company_metrics(company)), separators=(",", ":"))
+        return company_metrics(company_or_404(company_id, Action.VIEW, viewer))
     params = {**trend_params(company_id), "viewer_id": viewer.id}
     text = db.session.scalar(_company_metrics_json_stmt(viewer.role), params)
-    end_read()
     if text is None:
         raise NotFound("Company not found.")
     return str(text)

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from milestones.extensions import db
 from milestones.models import Company, Evidence, EvidenceType, MetricKey, ReviewStatus
 from milestones.sql.dialect import const, is_
-from milestones.sql.session import end_read
 
 # The unit follows from the key.
 UNITS: dict[MetricKey, str] = {
@@ -67,7 +66,6 @@ def metric_series(company: Company) -> dict[str, Any]:
     """{series: [{metric_key, unit, label, points: [{at, value, evidence_id}]}]}: the keys
     with at least one point, in the fixed order of MetricKey."""
     rows = db.session.execute(_points_stmt(), {"company_id": company.id}).all()
-    end_read()
     series: list[dict[str, Any]] = []
     for key, at, value, evidence_id in rows:
         if not series or series[-1]["metric_key"] != key.value:

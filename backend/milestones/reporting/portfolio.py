@@ -6,10 +6,8 @@ reporting/attention.py (SPEC Part 2), read from company_stats
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from functools import cache
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -25,17 +23,8 @@ from milestones.reporting import attention as attention_sql
 from milestones.reporting.common import now_param
 from milestones.sql.dialect import empty_json_array, int_const, iso_utc, json_object, whole_days
 from milestones.sql.search import contains, like_pattern
-from milestones.sql.session import dialect_name, end_read
+from milestones.sql.session import dialect_name
 from milestones.timeutil import utcnow
-
-
-class RowDump(Protocol):
-    """What the API gives portfolio_json: schemas.base.FastDump."""
-
-    @property
-    def spec(self) -> tuple[tuple[str, str, bool], ...]: ...
-
-    def __call__(self, items: Sequence[Any]) -> list[dict[str, Any]]: ...
 
 
 def _portfolio_request(
@@ -90,7 +79,6 @@ def portfolio(viewer: User, **query: Any) -> tuple[list[sa.Row[Any]], int]:
     count_stmt, page_stmt = _portfolio_stmts(*shape)
     rows = list(db.session.execute(page_stmt, params))
     total = _total(rows[0].total if rows else None, query.get("page", 1), count_stmt, params)
-    end_read()
     return rows, total
 
 
@@ -101,24 +89,19 @@ def every_row(viewer: User, **query: Any) -> tuple[sa.Select[Any], dict[str, Any
     return _portfolio_stmts(*shape)[1], params
 
 
-def portfolio_json(viewer: User, dump: RowDump, **query: Any) -> tuple[str, int]:
-    """portfolio(viewer, **query) as the JSON text of the page in `dump`'s shape, and the
-    total.
-
-    On PostgreSQL the database writes the JSON (json_agg over the page): no row is
-    converted in Python, which was most of what a page cost beyond the query. Elsewhere
-    the rows are dumped by `dump`. Both give the same text for the same rows (a test
-    compares them with the schema's dump).
-    """
+def portfolio_payload(
+    viewer: User, spec: tuple[tuple[str, str, bool], ...], **query: Any
+) -> tuple[str | list[sa.Row[Any]], int]:
+    """portfolio(viewer, **query) for api/render.py: (the page, the total). On PostgreSQL
+    the page is JSON text in the shape `spec` (FastDump.spec) gives, written by the
+    database (json_agg over the page): no row is converted in Python, which was most of
+    what a page cost beyond the query. Elsewhere it is the rows, which render dumps."""
     if dialect_name() != "postgresql":
-        rows, total = portfolio(viewer, **query)
-        return json.dumps(dump(rows), separators=(",", ":")), total
+        return portfolio(viewer, **query)
     shape, params = _portfolio_request(viewer, **query)
     count_stmt, _ = _portfolio_stmts(*shape)
-    text, found = db.session.execute(_portfolio_json_stmt(shape, dump.spec), params).one()
-    total = _total(found, query.get("page", 1), count_stmt, params)
-    end_read()
-    return text, total
+    text, found = db.session.execute(_portfolio_json_stmt(shape, spec), params).one()
+    return text, _total(found, query.get("page", 1), count_stmt, params)
 
 
 @cache

@@ -28,7 +28,6 @@ from milestones.reporting import suggestions
 from milestones.reporting.company_metrics import statuses_with_metrics
 from milestones.reporting.status_extras import Extras
 from milestones.services import criteria as criteria_service
-from milestones.sql.session import end_read
 from milestones.timeutil import utcnow
 from milestones.webhooks import events as webhook_events
 
@@ -143,7 +142,6 @@ def _views(viewer: User, company_id: int) -> tuple[str | None, list[StatusView]]
     missing company) when not."""
     loaded = statuses_with_metrics(viewer, company_id)
     if not loaded:
-        end_read()
         raise NotFound("Company not found.")
     statuses = _complete([status for status, _, _ in loaded])
     current = _current(statuses)
@@ -152,7 +150,6 @@ def _views(viewer: User, company_id: int) -> tuple[str | None, list[StatusView]]
 
 def company_milestones(viewer: User, company_id: int) -> CompanyMilestones:
     current, views = _views(viewer, company_id)
-    end_read()
     return CompanyMilestones(company_id=company_id, current_milestone=current, milestones=views)
 
 

@@ -40,7 +40,6 @@ from milestones.services import evidence_review
 from milestones.services import tasks as tasks_service
 from milestones.services import updates as updates_service
 from milestones.sql.dialect import const, is_, whole_days
-from milestones.sql.session import end_read
 from milestones.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -218,7 +217,6 @@ def pending(viewer: User, page: int, page_size: int) -> tuple[Sequence[sa.Row[An
     }
     total = db.session.scalar(count_stmt, params) or 0
     rows = db.session.execute(page_stmt, params).all() if total else []
-    end_read()
     return rows, total
 
 
