@@ -31,13 +31,9 @@ class RenderMismatch(AssertionError):
 
 
 @cache
-def _fast(schema: Schema) -> FastDump:
-    return FastDump(schema)
-
-
 def fast_dump(schema: Schema) -> FastDump:
     """The FastDump standing for this schema (instance), built once."""
-    return _fast(schema)
+    return FastDump(schema)
 
 
 def render(
