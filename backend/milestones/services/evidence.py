@@ -7,17 +7,12 @@ write fails the stored object is deleted again. Removal is soft and recorded in 
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import logging
-import re
 import tempfile
-import unicodedata
-import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
 
-import puremagic
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
@@ -29,7 +24,6 @@ from milestones.errors import (
     NotFound,
     PayloadTooLarge,
     Unprocessable,
-    UnsupportedMediaType,
 )
 from milestones.extensions import db
 from milestones.models import (
@@ -45,191 +39,15 @@ from milestones.models import (
     User,
 )
 from milestones.services.evidence_review import check_removal, initial_review
-from milestones.services.milestones import milestone_key
+from milestones.services.file_types import CHUNK, detect_type, sanitize_filename
+from milestones.services.milestones import lock_statuses, milestone_key
 from milestones.storage import PRESIGNED_TTL_SECONDS, get_storage, new_key
 from milestones.timeutil import utcnow
 from milestones.webhooks import events as webhook_events
 
 log = logging.getLogger(__name__)
 
-CHUNK = 64 * 1024
 SPOOL_MEMORY = 1024 * 1024  # beyond this an upload copy goes to a temporary file
-
-# --- file types -------------------------------------------------------------------------
-
-PDF, PNG, JPEG, GIF, WEBP = "pdf", "png", "jpeg", "gif", "webp"
-TEXT, OLE, DOCX, XLSX, PPTX = "text", "ole", "docx", "xlsx", "pptx"
-
-# extension -> (content kind it must have, content type served)
-EXTENSIONS: dict[str, tuple[str, str]] = {
-    "pdf": (PDF, "application/pdf"),
-    "png": (PNG, "image/png"),
-    "jpg": (JPEG, "image/jpeg"),
-    "jpeg": (JPEG, "image/jpeg"),
-    "gif": (GIF, "image/gif"),
-    "webp": (WEBP, "image/webp"),
-    "txt": (TEXT, "text/plain; charset=utf-8"),
-    "csv": (TEXT, "text/csv; charset=utf-8"),
-    "md": (TEXT, "text/markdown; charset=utf-8"),
-    "markdown": (TEXT, "text/markdown; charset=utf-8"),
-    "doc": (OLE, "application/msword"),
-    "xls": (OLE, "application/vnd.ms-excel"),
-    "ppt": (OLE, "application/vnd.ms-powerpoint"),
-    "docx": (DOCX, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "xlsx": (XLSX, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "pptx": (PPTX, "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
-}
-# the extension given to a file whose name has none
-DEFAULT_EXTENSION = {
-    PDF: "pdf",
-    PNG: "png",
-    JPEG: "jpg",
-    GIF: "gif",
-    WEBP: "webp",
-    TEXT: "txt",
-    DOCX: "docx",
-    XLSX: "xlsx",
-    PPTX: "pptx",
-}
-ALLOWED_NAMES = "pdf, png, jpeg, gif, webp, txt, csv, md, doc/docx, xls/xlsx, ppt/pptx"
-_OOXML = {
-    DOCX: ("word/", "wordprocessingml.document.main+xml"),
-    XLSX: ("xl/", "spreadsheetml.sheet.main+xml"),
-    PPTX: ("ppt/", "presentationml.presentation.main+xml"),
-}
-# Markup a browser would render or run: refused inside "text" files.
-_MARKUP = re.compile(
-    rb"<\s*(?:!doctype|html|head|body|script|svg|iframe|frame|object|embed|meta|link|style"
-    rb"|img|form|math|xml|\?xml)\b",
-    re.IGNORECASE,
-)
-_MARKUP_OVERLAP = 32
-
-
-def _sniff_binary(head: bytes) -> str | None:
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return GIF
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return WEBP
-    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return OLE
-    if head.startswith(b"PK\x03\x04"):
-        return "zip"
-    return None
-
-
-def _ooxml_kind(fileobj: IO[bytes]) -> str | None:
-    """docx/xlsx/pptx are zip containers: their [Content_Types].xml and folder say which."""
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            names = archive.namelist()
-            if "[Content_Types].xml" not in names:
-                return None
-            info = archive.getinfo("[Content_Types].xml")
-            if info.file_size > 1024 * 1024:
-                return None
-            types = archive.read(info).decode("utf-8", "replace")
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
-        return None
-    for kind, (folder, main_type) in _OOXML.items():
-        if main_type in types and any(n.startswith(folder) for n in names):
-            return kind
-    return None
-
-
-def _is_plain_text(fileobj: IO[bytes]) -> bool:
-    """Valid UTF-8, no NUL bytes, no HTML/SVG markup (read in chunks)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    tail = b""
-    fileobj.seek(0)
-    while chunk := fileobj.read(CHUNK):
-        if b"\x00" in chunk:
-            return False
-        try:
-            decoder.decode(chunk)
-        except UnicodeDecodeError:
-            return False
-        window = tail + chunk
-        if _MARKUP.search(window):
-            return False
-        tail = window[-_MARKUP_OVERLAP:]
-    try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _describe(head: bytes) -> str:
-    try:
-        return str(puremagic.from_string(head, mime=True)) or "an unknown type"
-    except (puremagic.PureError, ValueError):
-        return "an unknown type"
-
-
-def detect_type(fileobj: IO[bytes], filename: str) -> tuple[str, str]:
-    """(content type, file name with a fitting extension), or 415 naming the problem."""
-    fileobj.seek(0)
-    head = fileobj.read(4096)
-    kind = _sniff_binary(head)
-    if kind == "zip":
-        fileobj.seek(0)
-        kind = _ooxml_kind(fileobj)
-    elif kind is None and _is_plain_text(fileobj):
-        kind = TEXT
-    fileobj.seek(0)
-    stem, dot, ext = filename.rpartition(".")
-    ext = ext.lower() if dot and stem else ""
-    if kind is None:
-        raise UnsupportedMediaType(
-            f"This file type is not allowed (its content looks like {_describe(head)}); "
-            f"allowed: {ALLOWED_NAMES}.",
-            code="file_type_not_allowed",
-        )
-    if not ext:
-        if kind not in DEFAULT_EXTENSION:
-            raise UnsupportedMediaType(
-                "Name the file with its extension (.doc, .xls or .ppt).",
-                code="file_type_not_allowed",
-            )
-        ext = DEFAULT_EXTENSION[kind]
-        filename = f"{filename}.{ext}"
-    expected = EXTENSIONS.get(ext)
-    if expected is None:
-        raise UnsupportedMediaType(
-            f"Files named .{ext} are not allowed; allowed: {ALLOWED_NAMES}.",
-            code="file_type_not_allowed",
-        )
-    if expected[0] != kind:
-        raise UnsupportedMediaType(
-            f"The file is named .{ext} but its content is not {ext.upper()} "
-            f"(it looks like {_describe(head)}).",
-            code="file_type_mismatch",
-        )
-    return expected[1], filename
-
-
-_UNSAFE_NAME = re.compile(r"[^\w .()+,=@\[\]-]", re.UNICODE)
-
-
-def sanitize_filename(raw: str | None) -> str:
-    """A plain file name: no directories, control characters, quotes or leading dots."""
-    name = unicodedata.normalize("NFKC", raw or "")
-    name = re.split(r"[\\/]", name)[-1]
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
-    name = _UNSAFE_NAME.sub("_", name)
-    name = re.sub(r"\s+", " ", name).strip(" .")
-    if len(name) > 200:
-        stem, dot, ext = name.rpartition(".")
-        name = f"{stem[: 200 - len(ext) - 1]}.{ext}" if dot and len(ext) <= 10 else name[:200]
-    return name or "file"
-
 
 # --- reads --------------------------------------------------------------------------------
 
@@ -447,13 +265,7 @@ def remove_evidence(evidence: Evidence, actor: User) -> None:
     member removes only their own proposed item (403 otherwise)."""
     check_removal(evidence, actor)
     # Same lock as the toggle: a concurrent "achieve" cannot count this item meanwhile.
-    statuses = db.session.scalars(
-        sa.select(MilestoneStatus)
-        .where(MilestoneStatus.company_id == evidence.company_id)
-        .order_by(MilestoneStatus.position)
-        .with_for_update(of=MilestoneStatus)
-        .execution_options(populate_existing=True)
-    ).all()
+    statuses = lock_statuses(evidence.company_id)
     db.session.refresh(evidence)
     if evidence.removed_at is not None:
         db.session.rollback()

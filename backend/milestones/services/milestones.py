@@ -130,6 +130,12 @@ def _statuses(company_id: int, *, lock: bool = False) -> list[MilestoneStatus]:
     return _complete(list(db.session.scalars(stmt).all()))
 
 
+def lock_statuses(company_id: int) -> list[MilestoneStatus]:
+    """The company's five statuses, locked until the transaction ends: what a toggle and
+    an evidence removal take first, so neither counts evidence the other is changing."""
+    return _statuses(company_id, lock=True)
+
+
 def _complete(statuses: list[MilestoneStatus]) -> list[MilestoneStatus]:
     if len(statuses) != len(catalogue.KEYS):
         raise Conflict("This company's milestone statuses are incomplete.", code="bad_statuses")
@@ -194,7 +200,7 @@ def _toggle_locked(
     reason: str | None,
     if_match: str | None,
 ) -> bool:
-    statuses = _statuses(company.id, lock=True)
+    statuses = lock_statuses(company.id)
     i = catalogue.position(key)
     status = statuses[i]
     _check_if_match(status, if_match)
