@@ -27,6 +27,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from milestones.api import api
     from milestones.extensions import db, limiter, mail, migrate
     from milestones.services import company_stats
+    from milestones.sql import rate_limits  # noqa: F401  registers database:// for the limiter
 
     db.init_app(app)
     company_stats.install()

@@ -69,7 +69,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "LOGIN_WINDOW_SECONDS": _int("LOGIN_WINDOW_SECONDS", 15 * 60),
         "TRUST_PROXY_HOPS": _int("TRUST_PROXY_HOPS", 0),
         "FRONTEND_DIST": env("FRONTEND_DIST") or None,
-        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "memory://"),
+        # Counters in the app's database, shared by every worker (sql/rate_limits.py);
+        # sliding windows: a limit counts the hits of the last period, as login always did.
+        "RATELIMIT_STORAGE_URI": env("RATELIMIT_STORAGE_URI", "database://"),
+        "RATELIMIT_STRATEGY": env("RATELIMIT_STRATEGY", "moving-window"),
         "SHARE_RATE_LIMIT": env("SHARE_RATE_LIMIT", "60 per minute"),
         "WEBHOOK_ALLOW_PRIVATE_NETWORKS": _bool(env("WEBHOOK_ALLOW_PRIVATE_NETWORKS")),
         "WEBHOOK_TIMEOUT_SECONDS": _int("WEBHOOK_TIMEOUT_SECONDS", 10),

@@ -16,5 +16,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 mail = Mail()
-# Limits are declared per route; the storage is RATELIMIT_STORAGE_URI (memory by default).
+# Limits are declared per route (login counts its failures in services/auth.py); the
+# storage is RATELIMIT_STORAGE_URI, the app's database by default (sql/rate_limits.py).
 limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=True)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from milestones.extensions import db
-from milestones.models import LoginAttempt, User
+from milestones.models import User
 from tests.conftest import PASSWORD, ApiClient
 
 
@@ -94,12 +94,34 @@ def test_throttling_after_five_failures_and_its_reset(factory, anon, time_machin
     assert later.headers["Retry-After"] == str(5 * 60)
 
     time_machine.move_to(start + timedelta(minutes=15, seconds=1), tick=False)
+    assert anon.login(user.email, "wrong-password").status_code == 401
     assert anon.login(user.email).status_code == 200
-    # A successful login clears the failures of that account.
-    remaining = db.session.scalar(
-        sa.select(sa.func.count()).where(LoginAttempt.email == user.email)
+    # A successful login clears the failures of that account: five more before a 429.
+    for _ in range(5):
+        assert anon.login(user.email, "wrong-password").status_code == 401
+    assert anon.login(user.email).status_code == 429
+
+
+def test_throttling_counts_the_failures_of_the_last_window(factory, anon, time_machine):
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    user = factory.coach()
+    for minute in (0, 5, 10, 11, 12):
+        time_machine.move_to(start + timedelta(minutes=minute), tick=False)
+        assert anon.login(user.email, "wrong-password").status_code == 401
+    time_machine.move_to(start + timedelta(minutes=14), tick=False)
+    blocked = anon.login(user.email)
+    assert blocked.status_code == 429
+    assert blocked.headers["Retry-After"] == str(60)  # when the first failure leaves
+    assert blocked.get_json()["errors"] == {"retry_after": 60}
+    assert blocked.get_json()["message"] == (
+        "Too many failed sign-in attempts. Try again in 1 minute(s)."
     )
-    assert remaining == 0
+    # a sliding window: one failure has left, four remain, one more is allowed
+    time_machine.move_to(start + timedelta(minutes=15, seconds=1), tick=False)
+    assert anon.login(user.email, "wrong-password").status_code == 401
+    later = anon.login(user.email)
+    assert later.status_code == 429
+    assert later.headers["Retry-After"] == str(5 * 60 - 1)  # the failure at minute 5
 
 
 def test_session_is_renewed_at_login(factory, anon):

@@ -329,7 +329,7 @@ def snapshot() -> dict[str, Any]:
     counts = {
         table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
         for table in db.metadata.sorted_tables
-        if table.name != "login_attempts"
+        if table.name != "rate_limit_hits"
     }
     states = {}
     for table, cols in {

@@ -25,6 +25,7 @@ from milestones.models.notification import (
     Stakeholder,
     StakeholderFrequency,
 )
+from milestones.models.rate_limit import RateLimitHit
 from milestones.models.settings import ProgrammeSettings
 from milestones.models.sharing import ShareLink
 from milestones.models.stats import CompanyStats, MilestoneMedian
@@ -36,7 +37,7 @@ from milestones.models.task import (
     TaskStatus,
     UpdateStatus,
 )
-from milestones.models.user import LoginAttempt, PasswordToken, Role, TokenPurpose, User
+from milestones.models.user import PasswordToken, Role, TokenPurpose, User
 from milestones.models.webhook import DeliveryStatus, Webhook, WebhookDelivery
 
 # Loaded with every company in the same SELECT: no query per company.
@@ -56,7 +57,6 @@ __all__ = [
     "EvidenceType",
     "HistoryEvent",
     "HistoryEventType",
-    "LoginAttempt",
     "Membership",
     "MetricKey",
     "MilestoneMedian",
@@ -67,6 +67,7 @@ __all__ = [
     "PasswordToken",
     "ProgrammeSettings",
     "ProgressUpdate",
+    "RateLimitHit",
     "ReviewDecision",
     "ReviewStatus",
     "Role",

@@ -1,4 +1,4 @@
-"""People who sign in, their login attempts and their single-use password tokens."""
+"""People who sign in and their single-use password tokens."""
 
 from __future__ import annotations
 
@@ -63,17 +63,6 @@ class User(Base):
         if self.role == Role.ADMIN:
             return []
         return sorted(c.id for c in companies)
-
-
-class LoginAttempt(Base):
-    """Failed logins, per normalised e-mail, whether or not the account exists."""
-
-    __tablename__ = "login_attempts"
-    __table_args__ = (sa.Index("ix_login_attempts_email_created", "email", "created_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(sa.String(254))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class TokenPurpose(enum.StrEnum):

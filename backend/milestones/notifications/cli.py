@@ -12,6 +12,7 @@ import click
 from flask.cli import with_appcontext
 
 log = logging.getLogger(__name__)
+SWEEP_SECONDS = 60
 
 
 @click.group("notifications")
@@ -34,6 +35,7 @@ def deliver_command(once: bool, interval: float, batch_size: int | None) -> None
     """Send due messages (several workers may run at once on PostgreSQL)."""
     from milestones.extensions import db
     from milestones.notifications import worker
+    from milestones.sql import rate_limits
     from milestones.webhooks import sender
 
     if once:
@@ -56,9 +58,13 @@ def deliver_command(once: bool, interval: float, batch_size: int | None) -> None
     signal.signal(signal.SIGINT, stop)
     log.info("outbox worker started (interval %ss)", interval)
     schedule = Schedule()  # the weekly digests, queued when due: no cron needed
+    next_sweep = 0.0
     while not stopping:
         try:
             queued = schedule.tick()
+            if time.monotonic() >= next_sweep:  # rate-limit hits that no longer count
+                rate_limits.delete_expired()
+                next_sweep = time.monotonic() + SWEEP_SECONDS
             result = worker.deliver_once(batch_size)
             if queued is not None and queued.total:
                 result.claimed = max(result.claimed, 1)  # deliver them without sleeping
