@@ -1,7 +1,5 @@
 """Every model, importable from one place (Alembic sees them all through here)."""
 
-from sqlalchemy.orm import column_property
-
 from milestones.models.base import Base
 from milestones.models.cohort import Cohort
 from milestones.models.company import CoachAssignment, Company, Membership
@@ -16,7 +14,6 @@ from milestones.models.milestone import (
     MetricKey,
     MilestoneStatus,
     ReviewStatus,
-    _current_milestone_expression,
 )
 from milestones.models.notification import (
     OutboxMessage,
@@ -39,9 +36,6 @@ from milestones.models.task import (
 )
 from milestones.models.user import PasswordToken, Role, TokenPurpose, User
 from milestones.models.webhook import DeliveryStatus, Webhook, WebhookDelivery
-
-# Loaded with every company in the same SELECT: no query per company.
-Company.current_milestone = column_property(_current_milestone_expression())
 
 __all__ = [
     "Attachment",

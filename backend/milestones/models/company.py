@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from milestones.catalogue import MilestoneKey
 from milestones.models.base import Base
+from milestones.models.milestone import current_milestone_of
 from milestones.timeutil import utcnow
 
 
@@ -27,6 +29,8 @@ class Company(Base):
     cohort_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("cohorts.id", ondelete="RESTRICT"), index=True
     )
+    # Loaded with every company in the same SELECT: no query per company.
+    current_milestone: Mapped[MilestoneKey | None] = column_property(current_milestone_of(id))
 
     statuses = relationship(
         "MilestoneStatus",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -176,13 +177,13 @@ class Evidence(Base):
     reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
 
 
-def _current_milestone_expression() -> sa.ScalarSelect[MilestoneKey]:
-    """The first milestone not achieved (NULL once all five are), as a correlated subquery."""
-    from milestones.models.company import Company
-
+def current_milestone_of(company_id: Any) -> sa.ScalarSelect[MilestoneKey]:
+    """SPEC: a company's current milestone is the first one not achieved (NULL once all
+    five are). The one rule, as a subquery correlated to `company_id`: read by
+    Company.current_milestone (so by the statuses screens) and by the company_stats row."""
     return (
         sa.select(MilestoneStatus.milestone)
-        .where(MilestoneStatus.company_id == Company.id, MilestoneStatus.achieved.is_(False))
+        .where(MilestoneStatus.company_id == company_id, MilestoneStatus.achieved.is_(False))
         .order_by(MilestoneStatus.position)
         .limit(1)
         .correlate_except(MilestoneStatus)

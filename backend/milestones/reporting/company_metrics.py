@@ -159,7 +159,8 @@ def _statuses_metrics_stmt(role: Role) -> sa.Select[Any]:
     stmt = (
         base.with_only_columns(MilestoneStatus, *columns)
         .where(_visible(role))
-        .options(joinedload(MilestoneStatus.updated_by))
+        # the company with its current milestone (Company.current_milestone), same SELECT
+        .options(joinedload(MilestoneStatus.updated_by), joinedload(MilestoneStatus.company))
         .execution_options(populate_existing=True)
     )
     return status_extras.extend(stmt, company_id_param())  # criteria, latest metrics

@@ -50,6 +50,7 @@ from milestones.models import (
     TaskStatus,
     UpdateStatus,
 )
+from milestones.models.milestone import current_milestone_of
 from milestones.reporting import attention, suggestions
 from milestones.sql.aggregates import count
 from milestones.sql.dialect import greatest, int_const, is_
@@ -181,13 +182,13 @@ def install() -> None:
 
 
 def _status_info(ids: Any) -> Any:
-    """Per company (of `ids`, or all): current milestone, its order and start, milestones
-    achieved and the last achievement, from the five status rows."""
+    """Per company (of `ids`, or all): current milestone (current_milestone_of, SPEC's
+    rule), its order and start, milestones achieved and the last achievement, from the
+    five status rows."""
     s = MilestoneStatus
     progress = sa.select(
         s.company_id,
         count(s.achieved.is_(True)).label("achieved_count"),
-        sa.func.min(s.position).filter(s.achieved.is_(False)).label("current_position"),
         sa.func.max(s.achieved_at).label("last_achieved"),
     )
     if ids is not None:
@@ -198,9 +199,7 @@ def _status_info(ids: Any) -> Any:
         sa.select(
             progress_sq.c.company_id,
             current.milestone.label("current_milestone"),
-            sa.func.coalesce(progress_sq.c.current_position, int_const(len(catalogue.KEYS))).label(
-                "position"
-            ),
+            sa.func.coalesce(current.position, int_const(len(catalogue.KEYS))).label("position"),
             current.started_at.label("current_started_at"),
             progress_sq.c.achieved_count,
             progress_sq.c.last_achieved,
@@ -210,7 +209,7 @@ def _status_info(ids: Any) -> Any:
             current,
             sa.and_(
                 current.company_id == progress_sq.c.company_id,
-                current.position == progress_sq.c.current_position,
+                current.milestone == current_milestone_of(progress_sq.c.company_id),
             ),
         )
         .subquery("status_info")

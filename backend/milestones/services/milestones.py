@@ -3,7 +3,6 @@ and the append-only history."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -79,10 +78,6 @@ def milestone_key(key: str) -> str:
     return key
 
 
-def _current(statuses: Sequence[MilestoneStatus]) -> str | None:
-    return next((s.milestone.value for s in statuses if not s.achieved), None)
-
-
 def _view(
     status: MilestoneStatus,
     current: str | None,
@@ -150,7 +145,8 @@ def _views(viewer: User, company_id: int) -> tuple[str | None, list[StatusView]]
     if not loaded:
         raise NotFound("Company not found.")
     statuses = _complete([status for status, _, _ in loaded])
-    current = _current(statuses)
+    key = statuses[0].company.current_milestone  # loaded by the same statement
+    current = key.value if key else None
     return current, [_view(status, current, metrics, extras) for status, metrics, extras in loaded]
 
 

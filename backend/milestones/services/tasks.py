@@ -25,7 +25,7 @@ def milestone_or_current(company: Company, milestone: str | None, what: str) -> 
     """The milestone asked for, else the company's current one (422 once all are done)."""
     if milestone:
         return milestone
-    current: str | None = company.current_milestone  # type: ignore[attr-defined]
+    current = company.current_milestone
     if current is None:
         raise Unprocessable(
             f"All five milestones are achieved: choose the milestone of this {what}.",

@@ -169,7 +169,8 @@ def shared_page(token: str) -> dict[str, Any]:
     loaded = statuses_with_metrics(_PAGE_VIEWER, link.company_id)
     evidence = _evidence(link.company_id)
     achievements = _achievements(link.company_id, link.include_reasons)
-    current = next((s.milestone.value for s, *_ in loaded if not s.achieved), None)
+    current_key = loaded[0][0].company.current_milestone if loaded else None
+    current = current_key.value if current_key else None
     milestones = []
     for status, metrics, *_ in loaded:
         key = status.milestone.value
