@@ -46,6 +46,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "STORAGE_LOCAL_PATH": env("STORAGE_LOCAL_PATH") or str(instance / "uploads"),
         "S3_BUCKET": env("S3_BUCKET", "milestones"),
         "S3_ENDPOINT_URL": env("S3_ENDPOINT_URL") or None,
+        # where browsers fetch presigned downloads (default: S3_ENDPOINT_URL)
+        "S3_PUBLIC_ENDPOINT_URL": env("S3_PUBLIC_ENDPOINT_URL") or None,
         "S3_REGION": env("S3_REGION", "us-east-1"),
         "MAIL_SERVER": env("MAIL_SERVER") or None,
         "MAIL_PORT": _int("MAIL_PORT", 25),

@@ -150,3 +150,43 @@ def test_get_storage_follows_the_config(tmp_path: Path, aws_env):
     second = get_storage(app)
     assert second.name == "s3"
     assert get_storage(app) is second
+
+
+def test_s3_presigns_for_the_public_endpoint(moto_server, s3):
+    # The API reaches the server as 127.0.0.1, browsers as localhost: the link names the
+    # latter, is signed for it, and works there.
+    from milestones.storage.s3 import S3Storage
+
+    internal = moto_server.endpoint
+    public = internal.replace("127.0.0.1", "localhost")
+    assert public != internal
+    storage = S3Storage(S3_BUCKET, internal, "us-east-1", public_endpoint_url=public)
+    data = b"%PDF-1.4 public"
+    storage.put("unit/p", io.BytesIO(data), size=len(data), content_type="application/pdf")
+    url = storage.presigned_url(
+        "unit/p", filename="p.pdf", content_type="application/pdf", expires_in=300
+    )
+    assert url is not None
+    assert url.startswith(f"{public}/{S3_BUCKET}/unit/p?")
+    assert requests.get(url, timeout=10).content == data
+    assert storage.client.meta.endpoint_url == internal  # uploads and reads stay inside
+    storage.delete("unit/p")
+
+
+def test_s3_public_endpoint_defaults_to_the_endpoint(moto_server):
+    app = Flask("t")
+    app.config.update(
+        STORAGE_BACKEND="s3",
+        STORAGE_LOCAL_PATH="unused",
+        S3_BUCKET=S3_BUCKET,
+        S3_ENDPOINT_URL=moto_server.endpoint,
+        S3_PUBLIC_ENDPOINT_URL=None,
+        S3_REGION="us-east-1",
+    )
+    storage = get_storage(app)
+    assert storage.presigner is storage.client
+    app.config["S3_PUBLIC_ENDPOINT_URL"] = "http://files.example.test"
+    moved = get_storage(app)  # a changed setting builds the backend again
+    assert moved.presigner.meta.endpoint_url == "http://files.example.test"
+    url = moved.presigned_url("k", filename="a.txt", content_type="text/plain", expires_in=60)
+    assert url.startswith(f"http://files.example.test/{S3_BUCKET}/k?")

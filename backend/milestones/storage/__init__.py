@@ -83,6 +83,7 @@ def _build(app: Flask) -> Storage:
             bucket=cfg["S3_BUCKET"],
             endpoint_url=cfg.get("S3_ENDPOINT_URL"),
             region=cfg.get("S3_REGION") or "us-east-1",
+            public_endpoint_url=cfg.get("S3_PUBLIC_ENDPOINT_URL"),
         )
     from milestones.storage.local import LocalStorage
 
@@ -98,6 +99,7 @@ def get_storage(app: Flask | None = None) -> Storage:
         cfg["STORAGE_LOCAL_PATH"],
         cfg.get("S3_BUCKET"),
         cfg.get("S3_ENDPOINT_URL"),
+        cfg.get("S3_PUBLIC_ENDPOINT_URL"),
         cfg.get("S3_REGION"),
     )
     cached = app.extensions.get("milestones.storage")

@@ -38,20 +38,20 @@ _NO_BUCKET = {"404", "NoSuchBucket", "NotFound"}
 class S3Storage(Storage):
     name = "s3"
 
-    def __init__(self, bucket: str, endpoint_url: str | None, region: str) -> None:
+    def __init__(
+        self,
+        bucket: str,
+        endpoint_url: str | None,
+        region: str,
+        public_endpoint_url: str | None = None,
+    ) -> None:
         self.bucket = bucket
-        self.client: Any = boto3.client(
-            "s3",
-            endpoint_url=endpoint_url,
-            region_name=region,
-            config=Config(
-                signature_version="s3v4",
-                s3={"addressing_style": "path"},
-                connect_timeout=3,
-                read_timeout=30,
-                retries={"max_attempts": 2, "mode": "standard"},
-            ),
-        )
+        self.client: Any = _client(endpoint_url, region)
+        # Presigned links carry (and sign) the host browsers use, which may not be the one
+        # the API reaches (compose: http://minio:9000 inside, localhost:9000 outside).
+        # Signing makes no request, so this client never connects.
+        public = public_endpoint_url or endpoint_url
+        self.presigner: Any = self.client if public == endpoint_url else _client(public, region)
         self._bucket_ready = False
         self._lock = threading.Lock()
 
@@ -105,7 +105,7 @@ class S3Storage(Storage):
         self, key: str, *, filename: str, content_type: str, expires_in: int
     ) -> str | None:
         try:
-            url: str = self.client.generate_presigned_url(
+            url: str = self.presigner.generate_presigned_url(
                 "get_object",
                 Params={
                     "Bucket": self.bucket,
@@ -124,6 +124,21 @@ class S3Storage(Storage):
             self.client.head_bucket(Bucket=self.bucket)
         except (BotoCoreError, ClientError) as exc:
             raise StorageUnavailable() from exc
+
+
+def _client(endpoint_url: str | None, region: str) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint_url,
+        region_name=region,
+        config=Config(
+            signature_version="s3v4",
+            s3={"addressing_style": "path"},
+            connect_timeout=3,
+            read_timeout=30,
+            retries={"max_attempts": 2, "mode": "standard"},
+        ),
+    )
 
 
 def _error_code(exc: ClientError) -> str:
