@@ -10,8 +10,10 @@ Every knob comes from the environment so the same image runs anywhere:
   GUNICORN_MAX_REQUESTS  requests before a worker is replaced (default 100000; 0: never)
   FORWARDED_ALLOW_IPS    proxies whose X-Forwarded-Proto gunicorn believes (default
                          loopback; "*" in docker-compose, where only nginx reaches the API)
-Access and error lines are JSON objects, one per line, on stdout/stderr; access lines carry
-the request id nginx forwarded (and the app echoed), so they join the app's own lines.
+  LOG_FORMAT             json or text; default json when APP_ENV=production, else text
+In JSON, access and error lines are objects, one per line, on stdout/stderr; access lines
+carry the request id nginx forwarded (and the app echoed), so they join the app's own
+lines. In text (development, `make run`) a request is one line: `GET /api/v1/x 200 12 ms`.
 The client address and scheme in them are the ones the app's ProxyFix settled on
 (TRUST_PROXY_HOPS), since ProxyFix rewrites the WSGI environ gunicorn logs from.
 """
@@ -25,6 +27,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gunicorn.glogging import Logger
+
+from milestones import logs
 
 
 def _int(name: str, default: int) -> int:
@@ -54,6 +58,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+log_format = logs.log_format(os.environ)
 
 
 class _JsonLineFormatter(logging.Formatter):
@@ -69,13 +74,17 @@ class _JsonLineFormatter(logging.Formatter):
 
 
 class JsonLogger(Logger):
-    """gunicorn's logger with JSON lines: one object per access, one per error line."""
+    """gunicorn's logger with JSON lines: one object per access, one per error line (or,
+    with LOG_FORMAT=text, one short line per access and gunicorn's own error lines)."""
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
         for log in (self.error_log, self.access_log):
             for handler in log.handlers:
-                handler.setFormatter(_JsonLineFormatter())
+                if log_format == "json":
+                    handler.setFormatter(_JsonLineFormatter())
+                elif log is self.access_log:
+                    handler.setFormatter(logging.Formatter("%(message)s"))
 
     def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
         if not self.access_log_enabled:
@@ -83,6 +92,12 @@ class JsonLogger(Logger):
         status = resp.status
         if isinstance(status, str):
             status = status.split(None, 1)[0]
+        if log_format != "json":
+            ms = request_time.total_seconds() * 1000
+            method, path = environ.get("REQUEST_METHOD", "-"), environ.get("PATH_INFO", "-")
+            line = logs.access_line(method, path, environ.get("QUERY_STRING"), status, ms)
+            self.access_log.info(line)
+            return
         headers = {k.lower(): v for k, v in getattr(resp, "headers", [])}
         entry = {
             "level": "INFO",

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Starts the whole product on the embedded defaults: SQLite and files in instance/,
 # mail written to the log, demo data, the notification worker and the web server.
+# Logs are short text lines here (LOG_FORMAT defaults to text outside production); the
+# banner with the address and the demo logins comes last, once the server answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 host=${1:-127.0.0.1}
@@ -9,7 +11,7 @@ bin=.venv/bin
 export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://$host:$port}
 
 $bin/milestones db upgrade
-$bin/milestones seed demo
+logins=$($bin/milestones seed demo)
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
@@ -20,11 +22,23 @@ if $bin/milestones notifications --help >/dev/null 2>&1; then
   pids+=($!)
 fi
 
+GUNICORN_LOG_LEVEL=${GUNICORN_LOG_LEVEL:-warning} \
+  $bin/gunicorn --bind "$host:$port" --workers 2 --threads 4 "milestones:create_app()" &
+pids+=($!)
+
+# Wait until the API answers (or gunicorn gives up), then print the banner.
+for _ in $(seq 1 100); do
+  kill -0 "${pids[-1]}" 2>/dev/null || break
+  if $bin/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" \
+      "http://$host:$port/api/v1/healthz" 2>/dev/null; then
+    break
+  fi
+  sleep 0.2
+done
+
 echo
 echo "Milestone Tracker is running at $PUBLIC_BASE_URL  (API docs: $PUBLIC_BASE_URL/api/docs)"
+echo "$logins"
 echo "Press Ctrl+C to stop."
 echo
-$bin/gunicorn --bind "$host:$port" --workers 2 --threads 4 --access-logfile - \
-  "milestones:create_app()" &
-pids+=($!)
 wait "${pids[-1]}"

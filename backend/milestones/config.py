@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from milestones.logs import default_format
+
 DEV_SECRET = "dev-secret-change-me"
 
 
@@ -78,7 +80,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SHARE_RATE_LIMIT": env("SHARE_RATE_LIMIT", "60 per minute"),
         "WEBHOOK_ALLOW_PRIVATE_NETWORKS": _bool(env("WEBHOOK_ALLOW_PRIVATE_NETWORKS")),
         "WEBHOOK_TIMEOUT_SECONDS": _int("WEBHOOK_TIMEOUT_SECONDS", 10),
-        "LOG_FORMAT": env("LOG_FORMAT", "json" if app_env == "production" else "text"),
+        "LOG_FORMAT": env("LOG_FORMAT", default_format(app_env)),
         # flask-smorest / OpenAPI
         "API_TITLE": "Milestone Tracker API",
         "API_VERSION": "v1",

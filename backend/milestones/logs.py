@@ -1,5 +1,9 @@
 """Logging: readable lines in development, one JSON object per line in production.
 
+The choice is log_format(): LOG_FORMAT, else JSON when APP_ENV is production and text
+otherwise; the app (config.py) and gunicorn (gunicorn.conf.py) both take it from here, so
+in development a request is one short access line such as `GET /api/v1/portfolio 200 12 ms`.
+
 Every line written while a request is handled carries its request id: the one nginx sent
 in `X-Request-ID` (so the proxy's access log, gunicorn's and the app's lines join up), or a
 fresh one. The id is echoed in the response's `X-Request-ID` header.
@@ -9,9 +13,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import sys
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +27,22 @@ from flask import Flask, Response, g, has_request_context, request
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 # LogRecord attributes that are not "extra" fields given by the caller.
 _STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
+
+
+def default_format(app_env: str) -> str:
+    return "json" if app_env == "production" else "text"
+
+
+def log_format(environ: Mapping[str, str] = os.environ) -> str:
+    """ "json" or "text": LOG_FORMAT when set, else by APP_ENV (see default_format)."""
+    chosen = (environ.get("LOG_FORMAT") or "").strip().lower()
+    return chosen or default_format(environ.get("APP_ENV") or "development")
+
+
+def access_line(method: str, path: str, query: str | None, status: Any, ms: float) -> str:
+    """One short access line for development: `GET /api/v1/portfolio?page=2 200 12 ms`."""
+    target = f"{path}?{query}" if query else path
+    return f"{method} {target} {status} {ms:.0f} ms"
 
 
 def current_request_id() -> str:
