@@ -57,6 +57,7 @@ lint: install
 	$(BIN)/ruff check backend tests scripts gunicorn.conf.py docker
 	$(BIN)/ruff format --check backend tests scripts gunicorn.conf.py docker
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The frontend's API types are generated from the app's OpenAPI document.
 api-types: install frontend-install

@@ -9,7 +9,7 @@ racing for one recipient, the second waits for the first's commit, inserts nothi
 queues nothing. A rerun in the same week therefore sends nothing new.
 
 Digests are due from the settings' weekday and hour (UTC) of each ISO week on
-(services.settings: digest_weekday, digest_hour_utc); `milestones digests send` sends
+(milestones.programme: digest_weekday, digest_hour_utc); `milestones digests send` sends
 what is due, `--now` sends regardless of the hour; the outbox worker calls
 Schedule.tick() between its passes, so no cron is needed.
 
@@ -30,11 +30,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from milestones import catalogue
+from milestones import catalogue, programme
 from milestones.extensions import db
 from milestones.models import DigestSend
 from milestones.notifications import outbox, rendering
-from milestones.services import settings as settings_service
 from milestones.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -75,7 +74,7 @@ PRODUCERS: list[DigestProducer] = []
 
 
 def week_of(now: datetime) -> Week:
-    s = settings_service.load()
+    s = programme.load()
     year, number, weekday = now.isocalendar()
     monday = (now - timedelta(days=weekday - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
     due = monday + timedelta(days=s.digest_weekday - 1, hours=s.digest_hour_utc)

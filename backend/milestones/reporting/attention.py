@@ -6,7 +6,7 @@ row:
 - the medians come from one aggregate over the whole programme (every company, whoever
   asks: an aggregate, so coaches may see it), kept in milestone_medians (five rows) by
   the transactions that write statuses, as company_stats is;
-- the programme settings (services.settings, read once per request) are bound
+- the programme settings (milestones.programme, read once per request) are bound
   parameters;
 - each row's reasons are CASE expressions over its company_stats row.
 
@@ -29,9 +29,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, expression
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from milestones import programme
 from milestones.models import MilestoneMedian, MilestoneStatus
 from milestones.models.base import UTCDateTime
-from milestones.services import settings as settings_service
 from milestones.sql.aggregates import count as count_of
 from milestones.sql.dialect import const, floor_int, int_const, median, whole_days
 
@@ -64,7 +64,7 @@ def _json_list_sqlite(element: json_list, compiler: SQLCompiler, **kw: Any) -> s
 
 def params(now: datetime) -> dict[str, Any]:
     """The bound parameters the attention columns use (settings read once per request)."""
-    s = settings_service.current()
+    s = programme.current()
     return {
         "stall_factor": float(s.stall_factor),
         "stall_min_days": int(s.stall_min_days),
