@@ -221,9 +221,10 @@ def start_gunicorn(
         cmd += ["--threads", str(threads)]
     cmd += ["--pythonpath", str(ROOT / "scripts" / "bench"), app]
     # gunicorn.conf.py (read from the repository root) gives every other setting; the
-    # access log (one JSON line per request, both servers alike) goes to a file.
+    # access log (one JSON line per request as in production, both servers alike) goes
+    # to a file.
     out = (ROOT / "instance" / log).open("wb")
-    full_env = {**os.environ, **env, "GUNICORN_BIND": f"{HOST}:{port}"}
+    full_env = {**os.environ, **env, "GUNICORN_BIND": f"{HOST}:{port}", "LOG_FORMAT": "json"}
     return subprocess.Popen(
         cmd, env=full_env, cwd=ROOT, start_new_session=True, stdout=out, stderr=subprocess.STDOUT
     )
