@@ -221,22 +221,64 @@ def _earliest(a: Any, b: Any) -> Any:
     return sa.case((a.is_(None), b), (b.is_(None), a), (b < a, b), else_=a)
 
 
+def _grouped(model: Any, ids: Any, *columns: Any) -> Any:
+    """Per company (of `ids`, an expanding bound parameter, or all): these aggregates
+    of `model`'s rows."""
+    stmt = sa.select(model.company_id.label("company_id"), *columns)
+    if ids is not None:
+        stmt = stmt.where(model.company_id.in_(ids))
+    return stmt.group_by(model.company_id).subquery(model.__tablename__ + "_agg")
+
+
+def _latest(first: Any, *others: Any) -> Any:
+    """The latest of several (nullable) times: one max() per column, then GREATEST."""
+    top = sa.func.max(first)
+    return greatest(top, *(sa.func.coalesce(sa.func.max(o), top) for o in others))
+
+
+def _activity_aggregates(ids: Any) -> tuple[Any, Any, Any]:
+    """(tasks, updates, evidence): each kind's counts, oldest pending and latest time."""
+    tasks = _grouped(
+        Task,
+        ids,
+        count(sa.not_(is_(Task.status, TaskStatus.CANCELLED))).label("total"),
+        count(is_(Task.status, TaskStatus.APPROVED)).label("completed"),
+        count(is_(Task.status, TaskStatus.OPEN, TaskStatus.SUBMITTED)).label("active"),
+        count(is_(Task.status, TaskStatus.SUBMITTED)).label("submitted"),
+        sa.func.min(Task.submitted_at)
+        .filter(is_(Task.status, TaskStatus.SUBMITTED))
+        .label("oldest"),
+        _latest(Task.created_at, Task.submitted_at, Task.completed_at, Task.cancelled_at).label(
+            "last"
+        ),
+    )
+    updates = _grouped(
+        ProgressUpdate,
+        ids,
+        count(is_(ProgressUpdate.status, UpdateStatus.PENDING)).label("pending"),
+        sa.func.min(ProgressUpdate.created_at)
+        .filter(is_(ProgressUpdate.status, UpdateStatus.PENDING))
+        .label("oldest"),
+        _latest(ProgressUpdate.created_at, ProgressUpdate.reviewed_at).label("last"),
+    )
+    proposed = sa.and_(
+        is_(Evidence.review_status, ReviewStatus.PROPOSED), Evidence.removed_at.is_(None)
+    )
+    evidence = _grouped(
+        Evidence,
+        ids,
+        _latest(Evidence.created_at, Evidence.removed_at, Evidence.reviewed_at).label("last"),
+        count(proposed).label("proposed"),
+        sa.func.min(Evidence.created_at).filter(proposed).label("oldest"),
+    )
+    return tasks, updates, evidence
+
+
 def _with_activity(source: Any, ids: Any) -> tuple[list[Any], Any]:
     """Task counts, pending approvals and last activity per company of `source` (a
     subquery with company_id, joined_at, last_achieved), from grouped aggregates
     restricted to the companies in `ids` (an expanding bound parameter) when given.
     Returns (columns, FROM clause)."""
-
-    def grouped(model: Any, *columns: Any, where: tuple[Any, ...] = ()) -> Any:
-        stmt = sa.select(model.company_id.label("company_id"), *columns).where(*where)
-        if ids is not None:
-            stmt = stmt.where(model.company_id.in_(ids))
-        return stmt.group_by(model.company_id).subquery(model.__tablename__ + "_agg")
-
-    def latest(first: Any, *others: Any) -> Any:
-        # The latest of several (nullable) times: one max() per column, then GREATEST.
-        top = sa.func.max(first)
-        return greatest(top, *(sa.func.coalesce(sa.func.max(o), top) for o in others))
 
     def newest(column: Any) -> Any:
         # max() through an index on (company_id, time): one probe per company of a page.
@@ -246,37 +288,7 @@ def _with_activity(source: Any, ids: Any) -> tuple[list[Any], Any]:
             .scalar_subquery()
         )
 
-    tasks = grouped(
-        Task,
-        count(sa.not_(is_(Task.status, TaskStatus.CANCELLED))).label("total"),
-        count(is_(Task.status, TaskStatus.APPROVED)).label("completed"),
-        count(is_(Task.status, TaskStatus.OPEN, TaskStatus.SUBMITTED)).label("active"),
-        count(is_(Task.status, TaskStatus.SUBMITTED)).label("submitted"),
-        sa.func.min(Task.submitted_at)
-        .filter(is_(Task.status, TaskStatus.SUBMITTED))
-        .label("oldest"),
-        latest(Task.created_at, Task.submitted_at, Task.completed_at, Task.cancelled_at).label(
-            "last"
-        ),
-    )
-    updates = grouped(
-        ProgressUpdate,
-        count(is_(ProgressUpdate.status, UpdateStatus.PENDING)).label("pending"),
-        sa.func.min(ProgressUpdate.created_at)
-        .filter(is_(ProgressUpdate.status, UpdateStatus.PENDING))
-        .label("oldest"),
-        latest(ProgressUpdate.created_at, ProgressUpdate.reviewed_at).label("last"),
-    )
-    proposed = sa.and_(
-        is_(Evidence.review_status, ReviewStatus.PROPOSED), Evidence.removed_at.is_(None)
-    )
-    evidence = grouped(
-        Evidence,
-        latest(Evidence.created_at, Evidence.removed_at, Evidence.reviewed_at).label("last"),
-        count(proposed).label("proposed"),
-        sa.func.min(Evidence.created_at).filter(proposed).label("oldest"),
-    )
-
+    tasks, updates, evidence = _activity_aggregates(ids)
     joined = source.c.joined_at
     zero = int_const(0)
     from_clause = source

@@ -205,49 +205,79 @@ def _toggle_locked(
     if previous == achieved:
         db.session.rollback()  # releases the row locks; nothing recorded, nothing sent
         return False
-
-    title = catalogue.get(key).title
     if achieved:
-        before = statuses[i - 1] if i > 0 else None
-        if before is not None and not before.achieved:
-            blocking = catalogue.get(before.milestone.value)
-            raise Conflict(
-                f"{title} cannot be achieved before {blocking.title} is achieved.",
-                code="milestone_order",
-                errors={"blocking_milestone": blocking.key.value},
-            )
-        evidence_count = db.session.scalar(
-            sa.select(sa.func.count(Evidence.id)).where(
-                Evidence.status_id == status.id,
-                Evidence.removed_at.is_(None),
-                Evidence.review_status == ReviewStatus.ACCEPTED,
-            )
-        )
-        if not evidence_count:
-            raise Unprocessable(
-                f"{title} needs at least one accepted evidence item before it can be achieved.",
-                code="evidence_required",
-                errors={"evidence": ["At least one accepted evidence item is required."]},
-            )
-        criteria_service.check_all_met(status)
+        _check_may_achieve(statuses, i)
     else:
-        after = statuses[i + 1] if i + 1 < len(statuses) else None
-        if after is not None and after.achieved:
-            blocking = catalogue.get(after.milestone.value)
-            raise Conflict(
-                f"{title} cannot be reverted while {blocking.title} is achieved; "
-                f"revert {blocking.title} first.",
-                code="milestone_order",
-                errors={"blocking_milestone": blocking.key.value},
-            )
-        if reason is None:
-            raise Unprocessable(
-                "A reason is required to revert an achieved milestone.",
-                code="reason_required",
-                errors={"json": {"reason": ["Required when reverting an achieved milestone."]}},
-            )
+        _check_may_revert(statuses, i, reason)
+    _record(company, statuses, i, achieved, actor, reason)
+    notifications.enqueue_milestone_change(status, previous, actor, reason)
+    webhook_events.milestone_changed(status, previous, actor, reason)
+    db.session.commit()
+    return True
 
+
+def _check_may_achieve(statuses: list[MilestoneStatus], i: int) -> None:
+    """SPEC: in order, on accepted evidence, and (with require_all_criteria) every
+    criterion met."""
+    status = statuses[i]
+    title = catalogue.get(status.milestone.value).title
+    before = statuses[i - 1] if i > 0 else None
+    if before is not None and not before.achieved:
+        blocking = catalogue.get(before.milestone.value)
+        raise Conflict(
+            f"{title} cannot be achieved before {blocking.title} is achieved.",
+            code="milestone_order",
+            errors={"blocking_milestone": blocking.key.value},
+        )
+    evidence_count = db.session.scalar(
+        sa.select(sa.func.count(Evidence.id)).where(
+            Evidence.status_id == status.id,
+            Evidence.removed_at.is_(None),
+            Evidence.review_status == ReviewStatus.ACCEPTED,
+        )
+    )
+    if not evidence_count:
+        raise Unprocessable(
+            f"{title} needs at least one accepted evidence item before it can be achieved.",
+            code="evidence_required",
+            errors={"evidence": ["At least one accepted evidence item is required."]},
+        )
+    criteria_service.check_all_met(status)
+
+
+def _check_may_revert(statuses: list[MilestoneStatus], i: int, reason: str | None) -> None:
+    """SPEC: the last achieved one first, and with a reason."""
+    title = catalogue.get(statuses[i].milestone.value).title
+    after = statuses[i + 1] if i + 1 < len(statuses) else None
+    if after is not None and after.achieved:
+        blocking = catalogue.get(after.milestone.value)
+        raise Conflict(
+            f"{title} cannot be reverted while {blocking.title} is achieved; "
+            f"revert {blocking.title} first.",
+            code="milestone_order",
+            errors={"blocking_milestone": blocking.key.value},
+        )
+    if reason is None:
+        raise Unprocessable(
+            "A reason is required to revert an achieved milestone.",
+            code="reason_required",
+            errors={"json": {"reason": ["Required when reverting an achieved milestone."]}},
+        )
+
+
+def _record(
+    company: Company,
+    statuses: list[MilestoneStatus],
+    i: int,
+    achieved: bool,
+    actor: User,
+    reason: str | None,
+) -> None:
+    """The change itself: the status, the next one's start, versions, the history event
+    (flushed, for the outbox and the webhooks that follow in the same transaction)."""
     now = utcnow()
+    status = statuses[i]
+    previous = status.achieved
     following = statuses[i + 1] if i + 1 < len(statuses) else None
     status.achieved = achieved
     status.achieved_at = now if achieved else None
@@ -272,10 +302,6 @@ def _toggle_locked(
         )
     )
     db.session.flush()
-    notifications.enqueue_milestone_change(status, previous, actor, reason)
-    webhook_events.milestone_changed(status, previous, actor, reason)
-    db.session.commit()
-    return True
 
 
 def history(company: Company, milestone: str | None = None) -> sa.Select[Any]:
