@@ -406,8 +406,6 @@ def run_size(args: argparse.Namespace, companies: int, workdir: Path) -> Run:
         if args.exports:
             import bench_exports  # beside this script; it reuses the helpers here
 
-            for path in bench_exports.EXPORTS:  # warm-up: imports, plans
-                bench_exports.download(app_port, cookie, path + "?q=x")
             print(f"\n{companies} companies x {args.tasks_per_company} tasks:", end="")
             run.exports_met = bench_exports.measure_exports(app_port, cookie, servers[0].pid)
         return run
