@@ -18,8 +18,17 @@ import pytest
 import sqlalchemy as sa
 
 from milestones.extensions import db
-from milestones.models import Company, MilestoneMedian, MilestoneStatus, TaskStatus, UpdateStatus
+from milestones.models import (
+    Company,
+    CompanyStats,
+    MilestoneMedian,
+    MilestoneStatus,
+    TaskStatus,
+    UpdateStatus,
+    User,
+)
 from milestones.reporting import attention as attention_sql
+from milestones.services.company_stats import stale_thresholds
 from tests.fixtures.mail import in_app_context
 from tests.fixtures.metrics import NOW, add_task, add_update, set_statuses
 
@@ -213,20 +222,43 @@ def _stored_and_computed_medians():
     return sorted(map(tuple, stored)), sorted(map(tuple, computed))
 
 
+def _stored_threshold(name):
+    company = db.session.scalar(sa.select(Company).where(Company.name == name))
+    return db.session.get(CompanyStats, company.id).stall_threshold_days
+
+
 def test_stored_medians_follow_every_status_write(programme, factory):
     stored, computed = _stored_and_computed_medians()
     assert stored == computed
     assert ("value_baseline", 61.0, 5) in stored
+    assert _stored_threshold("At threshold") == 92  # max(30, ceil(1.5 x 61))
     # A sixth achiever (100 days): median of 40, 60, 61, 62, 70, 100 = 61.5.
     coach = factory.coach()
     _achievers(factory, coach, days=(100,), prefix="C")
     stored, computed = _stored_and_computed_medians()
     assert stored == computed and ("value_baseline", 61.5, 6) in stored
+    # The stored thresholds of the companies that were not written follow the median.
+    assert _stored_threshold("At threshold") == 93  # ceil(1.5 x 61.5 = 92.25)
+    assert _stored_threshold("Done") is None  # all achieved
+    assert stale_thresholds(db.session) == []
     # Deleting a company recomputes them too (its statuses go with it).
     db.session.delete(db.session.scalar(sa.select(Company).where(Company.name == "C0")))
     db.session.commit()
     stored, computed = _stored_and_computed_medians()
     assert stored == computed and ("value_baseline", 61.0, 5) in stored
+    assert _stored_threshold("At threshold") == 92
+    assert stale_thresholds(db.session) == []
+
+
+def test_stored_thresholds_follow_the_settings(programme, client_for, factory):
+    admin = client_for(factory.admin())
+    assert admin.patch("/settings", json={"stall_factor": 2}).status_code == 200
+    db.session.expire_all()
+    assert _stored_threshold("At threshold") == 122  # 2 x 61
+    assert admin.patch("/settings", json={"stall_min_days": 200}).status_code == 200
+    db.session.expire_all()
+    assert _stored_threshold("At threshold") == 200
+    assert stale_thresholds(db.session) == []
 
 
 @pytest.mark.postgres
@@ -266,3 +298,55 @@ def test_two_concurrent_achievements_both_count_in_the_medians(app, factory, fro
     db.session.expire_all()
     stored, computed = _stored_and_computed_medians()
     assert stored == computed and ("value_baseline", 30.0, 5) in stored  # 10 20 30 40 50
+    assert stale_thresholds(db.session) == []
+
+
+@pytest.mark.postgres
+def test_a_median_change_racing_a_write_on_another_company(app, factory, frozen):
+    """One transaction achieves a milestone, which changes the median and so the stored
+    threshold of a company that another transaction writes at the same time: both
+    commit (no deadlock) and every stored threshold is right afterwards."""
+    coach = factory.coach()
+    _achievers(factory, coach, days=(10, 20, 30))  # median 20: threshold max(30, 30) = 30
+    racer_id = _company(factory, coach, "Racer", NOW - 90 * DAY).id
+    bystander_id = _company(factory, coach, "Bystander", NOW - 10 * DAY).id
+    coach_id = coach.id
+    db.session.commit()
+    assert _stored_threshold("Bystander") == 30
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def achieve() -> None:
+        status = db.session.scalar(
+            sa.select(MilestoneStatus).where(
+                MilestoneStatus.company_id == racer_id, MilestoneStatus.position == 0
+            )
+        )
+        status.achieved, status.achieved_at = True, status.started_at + 60 * DAY
+        db.session.flush()
+        barrier.wait()
+        db.session.commit()
+
+    def write_bystander() -> None:
+        company, author = db.session.get(Company, bystander_id), db.session.get(User, coach_id)
+        add_task(company, "value_baseline", TaskStatus.OPEN, NOW, author=author)
+        db.session.flush()
+        barrier.wait()
+        db.session.commit()
+
+    def run(work) -> None:
+        try:
+            in_app_context(app, work)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in (achieve, write_bystander)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    db.session.expire_all()
+    # Achievers 10, 20, 30, 60: median 25, threshold max(30, ceil(37.5)) = 38.
+    assert _stored_threshold("Bystander") == 38
+    assert stale_thresholds(db.session) == []

@@ -19,7 +19,9 @@ class CompanyStats(Base):
     rows (statuses, tasks, reviews, updates, evidence, history) in every transaction that
     changes them, so a portfolio page reads 50 ready rows instead of aggregating every
     company's tasks. Days in milestone is not stored: it is computed from
-    current_started_at when read.
+    current_started_at when read. The stall threshold is stored: it changes only with
+    the programme's medians or settings, which are written in transactions that bring
+    the rows whose threshold they change up to date (services/company_stats.py).
     """
 
     __tablename__ = "company_stats"
@@ -44,6 +46,10 @@ class CompanyStats(Base):
     suggested_milestone: Mapped[MilestoneKey | None] = mapped_column(
         str_enum(MilestoneKey, "suggested_milestone")
     )
+    # lower(companies.name): the attention sort's tie-break, read without a join.
+    sort_name: Mapped[str] = mapped_column(sa.String(200))
+    # reporting/attention.threshold_of the current milestone (NULL once all are achieved).
+    stall_threshold_days: Mapped[int | None]
 
 
 class MilestoneMedian(Base):

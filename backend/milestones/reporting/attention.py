@@ -6,9 +6,12 @@ row:
 - the medians come from one aggregate over the whole programme (every company, whoever
   asks: an aggregate, so coaches may see it), kept in milestone_medians (five rows) by
   the transactions that write statuses, as company_stats is;
-- the programme settings (milestones.programme, read once per request) are bound
-  parameters;
-- each row's reasons are CASE expressions over its company_stats row.
+- each company's threshold depends only on its current milestone, the medians and the
+  settings, so company_stats stores it (threshold_of, computed when the row is, and
+  again by the transactions that change the medians or the settings);
+- the review and silence cutoffs (settings read once per request, milestones.programme)
+  are bound parameters, and each row's reasons are CASE expressions over its
+  company_stats row.
 
 A company's threshold is max(stall_min_days, ceil(stall_factor x median_days)) for its
 current milestone, or stall_min_days when that milestone has no median (fewer than
@@ -30,7 +33,7 @@ from sqlalchemy.sql import ColumnElement, expression
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from milestones import programme
-from milestones.models import MilestoneMedian, MilestoneStatus
+from milestones.models import MilestoneMedian, MilestoneStatus, ProgrammeSettings
 from milestones.models.base import UTCDateTime
 from milestones.sql.aggregates import count as count_of
 from milestones.sql.dialect import const, floor_int, int_const, median, whole_days
@@ -66,8 +69,6 @@ def params(now: datetime) -> dict[str, Any]:
     """The bound parameters the attention columns use (settings read once per request)."""
     s = programme.current()
     return {
-        "stall_factor": float(s.stall_factor),
-        "stall_min_days": int(s.stall_min_days),
         "review_cutoff": now - timedelta(days=s.stale_review_days),
         "inactive_cutoff": now - timedelta(days=s.inactive_days),
     }
@@ -118,12 +119,26 @@ class Columns:
     sort_key: ColumnElement[int]  # ascending: most reasons first, then furthest over
 
 
-def _threshold(stats: Any, median_days: Any) -> ColumnElement[Any]:
-    minimum = sa.bindparam("stall_min_days", type_=sa.Integer())
-    factor = sa.bindparam("stall_factor", type_=sa.Float())
+def _setting(column: Any, default: Any) -> ColumnElement[Any]:
+    row = sa.select(column).where(ProgrammeSettings.id == programme.ROW_ID).scalar_subquery()
+    return sa.func.coalesce(row, sa.literal(default, column.type))
+
+
+def threshold_of(milestone: Any) -> ColumnElement[Any]:
+    """The stall threshold of a current milestone (a column; NULL: all achieved), as
+    company_stats stores it: max(stall_min_days, ceil(stall_factor x median_days)), or
+    stall_min_days while the milestone has no median. The settings and the medians are
+    read in the statement (programme_settings, or the defaults while it has no row;
+    milestone_medians), so a transaction that changed them computes from its own
+    writes."""
+    defaults = programme.DEFAULTS
+    factor = _setting(ProgrammeSettings.stall_factor, defaults.stall_factor)
+    minimum = _setting(ProgrammeSettings.stall_min_days, defaults.stall_min_days)
+    m = MilestoneMedian
+    median_days = sa.select(m.median_days).where(m.milestone == milestone).scalar_subquery()
+    # No median: ceil(factor x NULL) is NULL, never larger than the minimum.
     return sa.case(
-        (stats.current_milestone.is_(None), sa.null()),
-        (median_days.is_(None), minimum),
+        (milestone.is_(None), sa.null()),
         else_=_larger(_ceil(factor * median_days), minimum),
     )
 
@@ -163,28 +178,30 @@ def _columns(median_days: Any, threshold: Any, days: Any, mask: Any) -> Columns:
 def columns(stats: Any, median_row: Any, days: ColumnElement[Any]) -> Columns:
     """The attention of a company_stats row `stats` (an alias), given the row of
     medians() joined on its current milestone and its days in the current milestone."""
-    median_days = median_row.c.median_days
-    threshold = _threshold(stats, median_days)
-    return _columns(median_days, threshold, days, _mask(stats, threshold, days))
+    threshold = stats.stall_threshold_days
+    return _columns(median_row.c.median_days, threshold, days, _mask(stats, threshold, days))
 
 
-def every_company(stats: Any, days: ColumnElement[Any]) -> tuple[Any, Columns]:
-    """(a subquery of every company_stats row's company_id, days, threshold and reasons,
-    the attention columns over it): for filtering and sorting every company by attention.
+def every_company(
+    stats: Any, days: ColumnElement[Any], visible: ColumnElement[bool]
+) -> tuple[Any, Columns]:
+    """(a subquery of the company_id, sort_name, days, threshold and reasons of every
+    company_stats row `visible` keeps, the attention columns over it): for filtering and
+    sorting companies by attention without reading the companies.
 
     The subquery is a fence (OFFSET 0): PostgreSQL would otherwise inline it and compute
-    the threshold and the days again at every use (the filter, the sort key, the count),
+    the days and the reasons again at every use (the filter, the sort key, the count),
     several times a row."""
-    median_row = medians()
-    threshold = _threshold(stats, median_row.c.median_days)
+    threshold = stats.stall_threshold_days
     facts = (
         sa.select(
             stats.company_id,
+            stats.sort_name,
             days.label("days"),
             threshold.label("threshold"),
             _mask(stats, threshold, days).label("mask"),
         )
-        .outerjoin(median_row, median_row.c.milestone == stats.current_milestone)
+        .where(visible)
         .offset(0)
         .subquery("attention")
     )

@@ -141,17 +141,20 @@ def _chosen(
     cohort: bool,
     s: Any,
 ) -> Any:
-    """The visible companies passing the filters: (company_id, sort_key, sort_name);
-    company_stats (`s`) joined only when a filter or the sort needs it, every company's
-    attention (reporting/attention.every_company) only to filter or sort by it."""
-    by_attention = sort == "attention" or attention_only
-    a = aliased(CompanyStats, name="a")
-    facts, attention = attention_sql.every_company(a, _days_in_milestone(a))
+    """The visible companies passing the filters: (company_id, sort_key, sort_name), with
+    the sort key and the expressions to order by after it (name, id).
+
+    By default from companies (by name: read off ix_companies_lower_name), with
+    company_stats (`s`) joined only when a filter or the sort needs it. To filter or sort
+    by attention, from every visible company's attention (reporting/attention's
+    every_company, over company_stats alone), with companies joined only to search or
+    filter by cohort."""
+    if sort == "attention" or attention_only:
+        return _chosen_by_attention(search, milestone, attention_only, sort, cohort, s, role)
     keys: dict[str, Any] = {
         "name": sa.func.lower(Company.name),
         "current_milestone": s.position,
         "days_in_milestone": _days_in_milestone(s),
-        "attention": attention.sort_key,
     }
     key: Any = keys[sort] if sort in keys else getattr(s, sort)
     chosen = sa.select(
@@ -159,12 +162,50 @@ def _chosen(
         key.label("sort_key"),
         sa.func.lower(Company.name).label("sort_name"),
     ).where(scope(role))
-    if milestone is not None or (sort not in ("name", "attention")):
+    if milestone is not None or sort != "name":
         chosen = chosen.join(s, s.company_id == Company.id)
-    if by_attention:
-        chosen = chosen.join(facts, facts.c.company_id == Company.id)
+    return (
+        _filtered(chosen, search, milestone, cohort, s),
+        key,
+        sa.func.lower(Company.name),
+        Company.id,
+    )
+
+
+def _chosen_by_attention(
+    search: bool,
+    milestone: str | None,
+    attention_only: bool,
+    sort: str,
+    cohort: bool,
+    s: Any,
+    role: Role,
+) -> Any:
+    a = aliased(CompanyStats, name="a")
+    facts, attention = attention_sql.every_company(
+        a, _days_in_milestone(a), scope(role, a.company_id)
+    )
+    keys: dict[str, Any] = {
+        "name": facts.c.sort_name,
+        "current_milestone": s.position,
+        "days_in_milestone": _days_in_milestone(s),
+        "attention": attention.sort_key,
+    }
+    key: Any = keys[sort] if sort in keys else getattr(s, sort)
+    chosen = sa.select(
+        facts.c.company_id, key.label("sort_key"), facts.c.sort_name.label("sort_name")
+    )
     if attention_only:
         chosen = chosen.where(attention.count > int_const(0))
+    if milestone is not None or sort not in ("name", "attention"):
+        chosen = chosen.join(s, s.company_id == facts.c.company_id)
+    if search or cohort:
+        chosen = chosen.join(Company, Company.id == facts.c.company_id)
+    chosen = _filtered(chosen, search, milestone, cohort, s)
+    return chosen, key, facts.c.sort_name, facts.c.company_id
+
+
+def _filtered(chosen: Any, search: bool, milestone: str | None, cohort: bool, s: Any) -> Any:
     if milestone == ALL_ACHIEVED:
         chosen = chosen.where(s.current_milestone.is_(None))
     elif milestone:
@@ -176,7 +217,7 @@ def _chosen(
         chosen = chosen.where(contains(Company.name, pattern))
     if cohort:
         chosen = chosen.where(Company.cohort_id == sa.bindparam("cohort_id", type_=sa.Integer()))
-    return chosen, key
+    return chosen
 
 
 @cache
@@ -198,7 +239,7 @@ def _portfolio_stmts(
     subquery, computed once.
     """
     s = aliased(CompanyStats, name="s")
-    chosen, key = _chosen(role, search, milestone, attention_only, sort, cohort, s)
+    chosen, key, by_name, by_id = _chosen(role, search, milestone, attention_only, sort, cohort, s)
     count_stmt = sa.select(sa.func.count()).select_from(chosen.subquery())
     # Attention is computed for every visible company before paging whatever happens:
     # the total then comes with it (a window count) rather than from a second pass.
@@ -211,7 +252,7 @@ def _portfolio_stmts(
         return [first, company_id] if sort == "name" else [first, sort_name, company_id]
 
     page = (
-        chosen.order_by(*ordering(key, sa.func.lower(Company.name), Company.id))
+        chosen.order_by(*ordering(key, by_name, by_id))
         .limit(sa.bindparam("limit", type_=sa.Integer()))
         .offset(sa.bindparam("offset", type_=sa.Integer()))
         .subquery("page")

@@ -18,8 +18,13 @@ snapshot that includes the first's commit.
 
 The programme's medians (milestone_medians, reporting/attention.py) are kept the same
 way: a transaction that wrote milestone statuses (or deleted a company) recomputes the
-five rows after its companies' rows, under a transaction-level advisory lock on
-PostgreSQL, so that the last of two concurrent toggles recomputes from both.
+five rows, under a transaction-level advisory lock on PostgreSQL, so that the last of
+two concurrent toggles recomputes from both. A row's stall threshold follows from its
+current milestone, the medians and the programme settings: a transaction that changed
+the medians or the settings also recomputes the threshold of every other row whose
+threshold that changes. It takes the advisory lock before any company_stats row, and
+locks all the rows it writes in one statement in company order, as every transaction
+does, so two of them never wait for each other in a circle.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from milestones.models import (
     HistoryEvent,
     MilestoneMedian,
     MilestoneStatus,
+    ProgrammeSettings,
     ProgressUpdate,
     ReviewStatus,
     Task,
@@ -58,6 +64,7 @@ from milestones.sql.dialect import greatest, int_const, is_
 TRACKED = (Company, MilestoneStatus, HistoryEvent, Evidence, Task, TaskReview, ProgressUpdate)
 _PENDING = "company_stats.pending"
 _MEDIANS = "company_stats.medians"  # the flush wrote statuses: recompute the medians
+_SETTINGS = "company_stats.settings"  # the flush wrote the settings: thresholds may change
 _MEDIANS_LOCK = 0x6D745F6D  # pg_advisory_xact_lock key of the medians' recomputation
 _TABLE: sa.Table = CompanyStats.__table__  # type: ignore[assignment]
 
@@ -69,7 +76,8 @@ def _upsert(dialect: str, every: bool) -> Any:
     if every:
         select = select.where(sa.true())  # SQLite: INSERT ... SELECT ... ON CONFLICT needs one
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_TABLE)
-    columns = [c.name for c in _TABLE.c]
+    columns = [str(c.key) for c in select.selected_columns]  # in the SELECT's order
+    assert set(columns) == set(_TABLE.c.keys()), columns
     stmt = insert.from_select(columns, select)
     return stmt.on_conflict_do_update(
         index_elements=[_TABLE.c.company_id],
@@ -87,24 +95,55 @@ def _lock() -> sa.Select[Any]:
     )
 
 
-def refresh(company_ids: Iterable[int], session: OrmSession | None = None) -> None:
-    """Recompute these companies' rows (in the caller's transaction)."""
+def refresh(
+    company_ids: Iterable[int], session: OrmSession | None = None, thresholds: Iterable[int] = ()
+) -> None:
+    """Recompute these companies' rows, and only the stall threshold of the rows in
+    `thresholds` (in the caller's transaction; all of them locked first, on PostgreSQL)."""
     session = session or db.session()
     ids = sorted(set(company_ids))
-    if not ids:
+    others = sorted(set(thresholds) - set(ids))
+    if not ids and not others:
         return
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        session.execute(_lock(), {"ids": ids})
-    session.execute(_upsert(dialect, False), {"ids": ids})
+        session.execute(_lock(), {"ids": sorted(ids + others)})
+    if others:
+        session.execute(_threshold_update(), {"ids": others})
+    if ids:
+        session.execute(_upsert(dialect, False), {"ids": ids})
+
+
+@cache
+def _threshold_update() -> Any:
+    t = _TABLE.c
+    return (
+        sa.update(_TABLE)
+        .where(t.company_id.in_(sa.bindparam("ids", expanding=True)))
+        .values(stall_threshold_days=attention.threshold_of(t.current_milestone))
+    )
+
+
+@cache
+def _stale_thresholds() -> sa.Select[Any]:
+    t = _TABLE.c
+    return sa.select(t.company_id).where(
+        t.stall_threshold_days.is_distinct_from(attention.threshold_of(t.current_milestone))
+    )
+
+
+def stale_thresholds(executor: OrmSession | sa.Connection) -> list[int]:
+    """The companies whose stored stall threshold is not what the medians and settings
+    give now (after a change to either)."""
+    return list(executor.execute(_stale_thresholds()).scalars())
 
 
 def refresh_all(session: OrmSession | None = None) -> None:
-    """Recompute every company's row and the medians (after bulk writes that bypass the
+    """Recompute the medians and every company's row (after bulk writes that bypass the
     ORM)."""
     session = session or db.session()
-    session.execute(_upsert(session.get_bind().dialect.name, True))
     refresh_medians(session)
+    session.execute(_upsert(session.get_bind().dialect.name, True))
 
 
 @cache
@@ -120,14 +159,20 @@ def _medians_upsert(dialect: str) -> Any:
     )
 
 
-def refresh_medians(executor: OrmSession | sa.Connection | None = None) -> None:
-    """Recompute milestone_medians from every status (in the caller's transaction)."""
-    executor = executor or db.session()
+def _lock_medians(executor: OrmSession | sa.Connection) -> str:
+    """The medians' advisory lock (PostgreSQL; held to the end of the transaction, taken
+    again at no cost); returns the dialect's name."""
     bind = executor.get_bind() if isinstance(executor, OrmSession) else executor
     dialect = bind.dialect.name
     if dialect == "postgresql":
         executor.execute(sa.select(sa.func.pg_advisory_xact_lock(_MEDIANS_LOCK)))
-    executor.execute(_medians_upsert(dialect))
+    return dialect
+
+
+def refresh_medians(executor: OrmSession | sa.Connection | None = None) -> None:
+    """Recompute milestone_medians from every status (in the caller's transaction)."""
+    executor = executor or db.session()
+    executor.execute(_medians_upsert(_lock_medians(executor)))
 
 
 def _company_of(obj: object) -> int | None:
@@ -149,20 +194,27 @@ def _note_flushed(session: OrmSession, _context: Any) -> None:
         isinstance(obj, (Company, MilestoneStatus)) for obj in session.deleted
     ):
         session.info[_MEDIANS] = True
+    if any(isinstance(obj, ProgrammeSettings) for obj in (*session.new, *session.dirty)):
+        session.info[_SETTINGS] = True
 
 
 def _refresh_before_commit(session: OrmSession) -> None:
     session.flush()
-    pending = session.info.pop(_PENDING, None)
-    if pending:
-        refresh(pending, session)
-    if session.info.pop(_MEDIANS, False):
-        refresh_medians(session)
+    pending = session.info.pop(_PENDING, None) or set()
+    medians = session.info.pop(_MEDIANS, False)
+    thresholds: list[int] = []
+    if medians or session.info.pop(_SETTINGS, False):
+        # The advisory lock first, before any company_stats row (see the module's doc).
+        _lock_medians(session)
+        if medians:
+            refresh_medians(session)
+        thresholds = stale_thresholds(session)
+    refresh(pending, session, thresholds)
 
 
 def _forget(session: OrmSession, *_args: Any) -> None:
-    session.info.pop(_PENDING, None)
-    session.info.pop(_MEDIANS, None)
+    for key in (_PENDING, _MEDIANS, _SETTINGS):
+        session.info.pop(key, None)
 
 
 def install() -> None:
@@ -325,6 +377,7 @@ def company_stats_select(ids: Any) -> sa.Select[Any]:
     info = _status_info(ids)
     source = sa.select(
         Company.id.label("company_id"),
+        sa.func.lower(Company.name).label("sort_name"),
         Company.joined_at,
         info.c.current_milestone,
         info.c.position,
@@ -340,6 +393,7 @@ def company_stats_select(ids: Any) -> sa.Select[Any]:
     from_clause = from_clause.outerjoin(latest, latest.c.company_id == src.c.company_id)
     return sa.select(
         src.c.company_id,
+        src.c.sort_name,
         src.c.current_milestone,
         sa.func.coalesce(src.c.position, int_const(len(catalogue.KEYS))).label("position"),
         src.c.current_started_at,
@@ -348,4 +402,5 @@ def company_stats_select(ids: Any) -> sa.Select[Any]:
         suggestions.suggested_milestone(src.c.current_milestone, latest).label(
             "suggested_milestone"
         ),
+        attention.threshold_of(src.c.current_milestone).label("stall_threshold_days"),
     ).select_from(from_clause)
