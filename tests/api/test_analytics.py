@@ -72,3 +72,41 @@ def test_median_of_four(metrics_world, client_for, factory):
     set_statuses(late, [(at(2025, 5, 1), at(2025, 5, 23, 18)), (at(2025, 5, 23, 18), None)])
     rows = _rows(client_for(metrics_world.admin).get("/analytics/milestones"))
     assert rows["value_baseline"] == row(5, 4, 1, 66 / 4, 16.0)
+
+
+def _live(admin):
+    """The admin's analytics aggregated from the statuses, as any other viewer's are."""
+    from milestones.extensions import db
+    from milestones.reporting import analytics
+
+    rows = db.session.execute(analytics._analytics_stmt(admin.role), {"viewer_id": admin.id})
+    by_key = {r["milestone"]: dict(r) for r in rows.mappings()}
+    return {
+        key.value: analytics._analytics_row(key, by_key.get(key))
+        for key in analytics.catalogue.ORDER
+    }
+
+
+def test_the_programme_wide_row_is_kept_ready(metrics_world, client_for, factory):
+    """An admin reads the programme's analytics from milestone_medians: the same figures
+    as the aggregate over the statuses, after every kind of status write."""
+    from milestones.extensions import db
+    from milestones.models import Company
+    from tests.fixtures.metrics import at, set_statuses
+
+    admin = client_for(metrics_world.admin)
+
+    def served():
+        return {
+            r["milestone"]: r for r in admin.get("/analytics/milestones").get_json()["milestones"]
+        }
+
+    assert served() == _live(metrics_world.admin)
+    late = factory.company("Epsilon", joined_at=at(2025, 5, 1))
+    set_statuses(late, [(at(2025, 5, 1), at(2025, 5, 23, 18)), (at(2025, 5, 23, 18), None)])
+    assert served() == _live(metrics_world.admin)
+    assert served()["value_baseline"]["achieved"] == 4
+    db.session.delete(db.session.get(Company, late.id))
+    db.session.commit()
+    assert served() == _live(metrics_world.admin)
+    assert served()["value_baseline"]["achieved"] == 3

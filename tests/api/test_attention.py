@@ -215,11 +215,16 @@ def test_more_reasons_sort_first(factory, client_for, frozen):
 
 
 def _stored_and_computed_medians():
-    stored = db.session.execute(
-        sa.select(MilestoneMedian.milestone, MilestoneMedian.median_days, MilestoneMedian.achievers)
-    ).all()
-    computed = db.session.execute(attention_sql.medians_select()).all()
-    return sorted(map(tuple, stored)), sorted(map(tuple, computed))
+    """(milestone, median_days, achievers) of each stored row and of a fresh computation,
+    after checking that every other column of the rows agrees too."""
+    fresh = db.session.execute(attention_sql.medians_select()).mappings().all()
+    table = MilestoneMedian.__table__
+    kept = db.session.execute(sa.select(*(table.c[k] for k in fresh[0]))).mappings().all()
+    assert sorted(map(dict, kept), key=str) == sorted(map(dict, fresh), key=str)
+    key = ("milestone", "median_days", "achievers")
+    return sorted(tuple(r[k] for k in key) for r in kept), sorted(
+        tuple(r[k] for k in key) for r in fresh
+    )
 
 
 def _stored_threshold(name):

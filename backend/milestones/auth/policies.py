@@ -95,6 +95,12 @@ def scope(viewer: User | Role, column: Any = Company.id) -> ColumnElement[bool]:
     return sa.true() if ids is None else column.in_(ids)
 
 
+def sees_every_company(role: Role) -> bool:
+    """Whether scope() keeps every company for this role (programme-wide figures kept
+    ready may then be read instead of aggregated)."""
+    return _visible_ids(role, None) is None
+
+
 def relation(u: User, company_id: int) -> str | None:
     """'coach', 'member' or None: the user's tie to the company (memoised per request)."""
     cache: dict[tuple[int, int], str | None] = g.setdefault("_company_relations", {})

@@ -54,7 +54,8 @@ class CompanyStats(Base):
 
 class MilestoneMedian(Base):
     """Per milestone, the median whole days to achieve it over every company of the
-    programme (SPEC Part 2, "Attention"), and how many achieved it.
+    programme (SPEC Part 2, "Attention"), how many achieved it, and the rest of the
+    programme-wide /analytics/milestones row.
 
     Derived data, like company_stats: recomputed by one aggregate
     (services/company_stats.py) in every transaction that writes milestone statuses, so
@@ -67,3 +68,10 @@ class MilestoneMedian(Base):
     # NULL when fewer than reporting.attention.MIN_ACHIEVERS achieved it.
     median_days: Mapped[float | None] = mapped_column(sa.Double)
     achievers: Mapped[int]
+    # The rest of the programme's /analytics/milestones row (reporting/analytics.py):
+    # companies that started it and are in it, mean and median days of the achievers
+    # (the median whatever their number).
+    started: Mapped[int] = mapped_column(server_default="0")
+    in_progress: Mapped[int] = mapped_column(server_default="0")
+    avg_days: Mapped[float | None] = mapped_column(sa.Double)
+    median_days_any: Mapped[float | None] = mapped_column(sa.Double)

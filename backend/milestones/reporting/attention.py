@@ -33,10 +33,10 @@ from sqlalchemy.sql import ColumnElement, expression
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from milestones import programme
-from milestones.models import MilestoneMedian, MilestoneStatus, ProgrammeSettings
+from milestones.models import MilestoneMedian, ProgrammeSettings
 from milestones.models.base import UTCDateTime
-from milestones.sql.aggregates import count as count_of
-from milestones.sql.dialect import const, floor_int, int_const, median, whole_days
+from milestones.reporting import analytics
+from milestones.sql.dialect import const, floor_int, int_const
 
 REASONS = ("stalled", "reviews_waiting", "inactive")
 MIN_ACHIEVERS = 3
@@ -78,20 +78,23 @@ def params(now: datetime) -> dict[str, Any]:
 def medians_select() -> sa.Select[Any]:
     """Per milestone, the median whole days to achieve it over every company of the
     programme (as /analytics/milestones computes it for an admin), NULL unless at least
-    MIN_ACHIEVERS achieved it, and how many did: one aggregate over the statuses, kept
-    in milestone_medians by services/company_stats.py."""
-    s = MilestoneStatus
-    done = sa.and_(s.achieved.is_(True), s.started_at.is_not(None), s.achieved_at.is_not(None))
-    days = sa.case((done, whole_days(s.started_at, s.achieved_at)), else_=sa.null())
-    achievers = count_of(done)
+    MIN_ACHIEVERS achieved it, and how many did, beside the rest of the programme's
+    analytics row (reporting/analytics.py): one aggregate over the statuses, kept in
+    milestone_medians by services/company_stats.py."""
+    src = analytics.statuses().subquery("s")
+    agg = {column.name: column.element for column in analytics.aggregates(src)}
     return sa.select(
-        s.milestone,
+        src.c.milestone,
         sa.case(
-            (achievers >= int_const(MIN_ACHIEVERS), sa.cast(median(days), sa.Float)),
+            (agg["achieved"] >= int_const(MIN_ACHIEVERS), sa.cast(agg["median_days"], sa.Float)),
             else_=sa.null(),
         ).label("median_days"),
-        achievers.label("achievers"),
-    ).group_by(s.milestone)
+        agg["achieved"].label("achievers"),
+        agg["started"].label("started"),
+        agg["in_progress"].label("in_progress"),
+        sa.cast(agg["avg_days"], sa.Float).label("avg_days"),
+        sa.cast(agg["median_days"], sa.Float).label("median_days_any"),
+    ).group_by(src.c.milestone)
 
 
 def medians() -> sa.Table:

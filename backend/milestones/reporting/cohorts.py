@@ -13,9 +13,8 @@ from milestones import catalogue
 from milestones.auth.policies import scope
 from milestones.extensions import db
 from milestones.models import Cohort, Company, MilestoneStatus, Role, User
-from milestones.reporting.analytics import _analytics_row, achieved_days
+from milestones.reporting.analytics import _analytics_row, aggregates, statuses
 from milestones.sql.aggregates import count
-from milestones.sql.dialect import median
 
 
 def cohort_analytics(viewer: User) -> dict[str, Any]:
@@ -51,26 +50,13 @@ def _aggregate(role: Role) -> sa.Subquery:
     has one status per milestone), started, achieved, in progress, mean and median days."""
     s = MilestoneStatus
     src = (
-        sa.select(
-            Company.cohort_id, s.milestone, s.started_at, s.achieved, achieved_days().label("days")
-        )
+        statuses(Company.cohort_id)
         .join(Company, Company.id == s.company_id)
         .where(scope(role, s.company_id), Company.cohort_id.is_not(None))
         .subquery("s")
     )
-    achieved = src.c.achieved.is_(True)
-    started = src.c.started_at.is_not(None)
     return (
-        sa.select(
-            src.c.cohort_id,
-            src.c.milestone,
-            count().label("companies"),
-            count(started).label("started"),
-            count(achieved).label("achieved"),
-            count(sa.and_(started, sa.not_(achieved))).label("in_progress"),
-            sa.func.avg(src.c.days).label("avg_days"),
-            median(src.c.days).label("median_days"),
-        )
+        sa.select(src.c.cohort_id, src.c.milestone, count().label("companies"), *aggregates(src))
         .group_by(src.c.cohort_id, src.c.milestone)
         .subquery("agg")
     )

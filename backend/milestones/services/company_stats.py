@@ -138,6 +138,14 @@ def stale_thresholds(executor: OrmSession | sa.Connection) -> list[int]:
     return list(executor.execute(_stale_thresholds()).scalars())
 
 
+def refresh_thresholds(executor: OrmSession | sa.Connection) -> None:
+    """Recompute every stored stall threshold that the medians and settings now change
+    (the migrations; transactions go through refresh, which locks the rows first)."""
+    stale = stale_thresholds(executor)
+    if stale:
+        executor.execute(_threshold_update(), {"ids": stale})
+
+
 def refresh_all(session: OrmSession | None = None) -> None:
     """Recompute the medians and every company's row (after bulk writes that bypass the
     ORM)."""
@@ -152,10 +160,11 @@ def _medians_upsert(dialect: str) -> Any:
     # SQLite: INSERT ... SELECT ... ON CONFLICT needs a WHERE in the SELECT.
     select = attention.medians_select().where(sa.true())
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    stmt = insert.from_select(["milestone", "median_days", "achievers"], select)
+    columns = [str(c.key) for c in select.selected_columns]
+    stmt = insert.from_select(columns, select)
     return stmt.on_conflict_do_update(
         index_elements=[table.c.milestone],
-        set_={c: stmt.excluded[c] for c in ("median_days", "achievers")},
+        set_={c: stmt.excluded[c] for c in columns if c != "milestone"},
     )
 
 
