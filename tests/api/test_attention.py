@@ -143,6 +143,30 @@ def test_no_median_below_three_achievers(factory, client_for, frozen):
     assert rows["Almost"]["attention"] == []  # 29 whole days
 
 
+def test_cut_offs_are_exact_to_the_microsecond_under_changed_settings(
+    factory, client_for, time_machine
+):
+    """The review and silence cut-offs are computed in the statement from the stored
+    settings: `now` less the days, to the microsecond, on either database."""
+    now = NOW + timedelta(microseconds=654321)
+    time_machine.move_to(now, tick=False)
+    coach, admin = factory.coach(), client_for(factory.admin())
+    patch = {"stale_review_days": 3, "inactive_days": 10}
+    assert admin.patch("/settings", json=patch).status_code == 200
+    micro = timedelta(microseconds=1)
+    for name, submitted in (("Waiting", now - 3 * DAY), ("Not yet", now - 3 * DAY + micro)):
+        company = _company(factory, coach, name, now - 5 * DAY)
+        add_task(company, "value_baseline", TaskStatus.SUBMITTED, submitted, author=coach)
+    _company(factory, coach, "Silent", now - 10 * DAY)
+    _company(factory, coach, "Nearly silent", now - 10 * DAY + micro)
+    assert _attention(client_for(coach)) == {
+        "Waiting": ["reviews_waiting"],
+        "Not yet": [],
+        "Silent": ["inactive"],
+        "Nearly silent": [],
+    }
+
+
 def test_the_minimum_wins_over_a_short_median_and_settings_apply(factory, client_for, frozen):
     coach, admin = factory.coach(), client_for(factory.admin())
     _achievers(factory, coach, days=(10, 11, 12))  # median 11: 1.5 x 11 = 16.5 -> 17 < 30

@@ -94,3 +94,7 @@ def test_statement_counts_do_not_grow_with_the_data(app, client_for):
     assert large == small, (small, large)
     # And they stay small: session user, policy checks, then the figures themselves.
     assert max(small.values()) <= 8, small
+    # A portfolio page is one statement, whatever the filter or sort: the settings the
+    # attention cut-offs need are read inside it, the medians and thresholds are stored.
+    portfolio = {key: n for key, n in small.items() if key[1].startswith("/portfolio")}
+    assert set(portfolio.values()) == {1}, portfolio

@@ -9,8 +9,9 @@ row:
 - each company's threshold depends only on its current milestone, the medians and the
   settings, so company_stats stores it (threshold_of, computed when the row is, and
   again by the transactions that change the medians or the settings);
-- the review and silence cutoffs (settings read once per request, milestones.programme)
-  are bound parameters, and each row's reasons are CASE expressions over its
+- the review and silence cut-offs are the request's `now` less the settings' days,
+  computed in the statement from programme_settings (so a portfolio request reads no
+  settings row apart), and each row's reasons are CASE expressions over its
   company_stats row.
 
 A company's threshold is max(stall_min_days, ceil(stall_factor x median_days)) for its
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -34,9 +34,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from milestones import programme
 from milestones.models import MilestoneMedian, ProgrammeSettings
-from milestones.models.base import UTCDateTime
 from milestones.reporting import analytics
-from milestones.sql.dialect import const, floor_int, int_const
+from milestones.reporting.common import now_param
+from milestones.sql.dialect import const, days_before, floor_int, int_const
 
 REASONS = ("stalled", "reviews_waiting", "inactive")
 MIN_ACHIEVERS = 3
@@ -63,15 +63,6 @@ def _json_list_default(element: json_list, compiler: SQLCompiler, **kw: Any) -> 
 @compiles(json_list, "sqlite")
 def _json_list_sqlite(element: json_list, compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.clauses, **kw)
-
-
-def params(now: datetime) -> dict[str, Any]:
-    """The bound parameters the attention columns use (settings read once per request)."""
-    s = programme.current()
-    return {
-        "review_cutoff": now - timedelta(days=s.stale_review_days),
-        "inactive_cutoff": now - timedelta(days=s.inactive_days),
-    }
 
 
 @cache
@@ -146,12 +137,30 @@ def threshold_of(milestone: Any) -> ColumnElement[Any]:
     )
 
 
-def _mask(stats: Any, threshold: Any, days: Any) -> ColumnElement[int]:
+def cutoffs(name: str = "cutoffs") -> sa.Subquery:
+    """One row: the times before which a review waits too long (`review`) and a company
+    is silent (`silent`), the request's `now` less the settings' days, read in the
+    statement (so a portfolio request reads no settings row apart). A fence (OFFSET 0),
+    joined once: inlined, each use would be a subplan of its own."""
+    defaults = programme.DEFAULTS
+    review_days = _setting(ProgrammeSettings.stale_review_days, defaults.stale_review_days)
+    inactive_days = _setting(ProgrammeSettings.inactive_days, defaults.inactive_days)
+    return (
+        sa.select(
+            days_before(now_param(), review_days).label("review"),
+            days_before(now_param(), inactive_days).label("silent"),
+        )
+        .offset(0)
+        .subquery(name)
+    )
+
+
+def _mask(stats: Any, threshold: Any, days: Any, cut: sa.Subquery) -> ColumnElement[int]:
     """One bit per reason that holds, in REASONS order."""
     conditions = (
         sa.and_(threshold.is_not(None), days >= threshold),
-        stats.oldest_pending_at <= sa.bindparam("review_cutoff", type_=UTCDateTime()),
-        stats.last_activity <= sa.bindparam("inactive_cutoff", type_=UTCDateTime()),
+        stats.oldest_pending_at <= cut.c.review,
+        stats.last_activity <= cut.c.silent,
     )
     return sum(
         (sa.case((c, int_const(1 << i)), else_=int_const(0)) for i, c in enumerate(conditions)),
@@ -178,11 +187,13 @@ def _columns(median_days: Any, threshold: Any, days: Any, mask: Any) -> Columns:
     )
 
 
-def columns(stats: Any, median_row: Any, days: ColumnElement[Any]) -> Columns:
+def columns(stats: Any, median_row: Any, days: ColumnElement[Any], cut: sa.Subquery) -> Columns:
     """The attention of a company_stats row `stats` (an alias), given the row of
-    medians() joined on its current milestone and its days in the current milestone."""
+    medians() joined on its current milestone, its days in the current milestone and
+    the cutoffs() joined to the statement."""
     threshold = stats.stall_threshold_days
-    return _columns(median_row.c.median_days, threshold, days, _mask(stats, threshold, days))
+    mask = _mask(stats, threshold, days, cut)
+    return _columns(median_row.c.median_days, threshold, days, mask)
 
 
 def every_company(
@@ -196,14 +207,16 @@ def every_company(
     the days and the reasons again at every use (the filter, the sort key, the count),
     several times a row."""
     threshold = stats.stall_threshold_days
+    cut = cutoffs("attention_cutoffs")
     facts = (
         sa.select(
             stats.company_id,
             stats.sort_name,
             days.label("days"),
             threshold.label("threshold"),
-            _mask(stats, threshold, days).label("mask"),
+            _mask(stats, threshold, days, cut).label("mask"),
         )
+        .join(cut, sa.true())
         .where(visible)
         .offset(0)
         .subquery("attention")

@@ -51,7 +51,6 @@ def _portfolio_request(
         "now": now,
         "limit": page_size,
         "offset": (page - 1) * page_size,
-        **attention_sql.params(now),
     }
     if q:
         params["pattern"] = like_pattern(q)
@@ -259,7 +258,8 @@ def _portfolio_stmts(
     )
     stats = aliased(CompanyStats, name="stats")
     medians = attention_sql.medians()
-    shown = attention_sql.columns(stats, medians, _days_in_milestone(stats))
+    cut = attention_sql.cutoffs()
+    shown = attention_sql.columns(stats, medians, _days_in_milestone(stats), cut)
     page_stmt = (
         sa.select(
             page.c.company_id,
@@ -286,6 +286,7 @@ def _portfolio_stmts(
         .join(Company, Company.id == page.c.company_id)
         .join(stats, stats.company_id == page.c.company_id)
         .outerjoin(medians, medians.c.milestone == stats.current_milestone)
+        .join(cut, sa.true())
         .order_by(*ordering(page.c.sort_key, page.c.sort_name, page.c.company_id))
     )
     return count_stmt, page_stmt

@@ -2,10 +2,10 @@
 
 SPEC definitions they serve: days_in_milestone and the other whole-day figures
 (`whole_days`: floor of the day difference), avg_task_completion_time (`day_diff`), the
-ISO weeks of the 12-week trend (`iso_week`), last_activity (`greatest`) and the median of
-the milestone analytics (`median`: percentile_cont on PostgreSQL, an aggregate registered
-on every SQLite connection). PostgreSQL-only helpers write JSON in the database
-(`json_object`, `iso_utc`).
+attention cut-offs (`days_before`), the ISO weeks of the 12-week trend (`iso_week`),
+last_activity (`greatest`) and the median of the milestone analytics (`median`:
+percentile_cont on PostgreSQL, an aggregate registered on every SQLite connection).
+PostgreSQL-only helpers write JSON in the database (`json_object`, `iso_utc`).
 
 Constants written into the SQL text (`const`, `int_const`, `is_`) are rendered by the
 dialect's own literal quoting, never by formatting strings.
@@ -113,6 +113,32 @@ def _floor_sqlite(element: floor_int, compiler: SQLCompiler, **kw: Any) -> str:
 def whole_days(start: Any, end: Any) -> ColumnElement[int]:
     """Whole days from start to end (the floor of the day difference)."""
     return floor_int(day_diff(start, end))
+
+
+class days_before(expression.FunctionElement[datetime]):
+    """A timestamp moved back by a number of days (of 86,400 seconds), to the
+    microsecond: the cut-offs compared with stored times, from settings the statement
+    reads itself."""
+
+    type = UTCDateTime()
+    name = "days_before"
+    inherit_cache = True
+
+
+@compiles(days_before)
+def _days_before_default(element: days_before, compiler: SQLCompiler, **kw: Any) -> str:
+    when, days = (compiler.process(c, **kw) for c in element.clauses)
+    # Seconds, not days: an interval of days follows the session time zone's DST.
+    return "(" + when + " - make_interval(secs => (" + days + ") * 86400))"
+
+
+@compiles(days_before, "sqlite")
+def _days_before_sqlite(element: days_before, compiler: SQLCompiler, **kw: Any) -> str:
+    when, days = (compiler.process(c, **kw) for c in element.clauses)
+    # Times are stored as 'YYYY-MM-DD HH:MM:SS.ffffff' text: strftime moves the whole
+    # seconds (SQLite has no time zone, so a day is 86,400 s) and the fraction is kept.
+    moved = "strftime('%Y-%m-%d %H:%M:%S', " + when + ", (-(" + days + ")) || ' days')"
+    return "(" + moved + " || substr(" + when + ", 20))"
 
 
 class greatest(expression.FunctionElement[datetime]):
