@@ -7,7 +7,6 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Response, jsonify
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
@@ -61,15 +60,12 @@ def _storage() -> str:
 class Ready(MethodView):
     @blp.response(200, HealthSchema)
     @blp.alt_response(503, schema=HealthSchema, description="The database or the storage is down")
-    def get(self) -> Response:
+    def get(self) -> tuple[dict[str, Any], int, dict[str, str]]:
         """200 when the database and the file storage both answer; 503 names the failing one"""
         checks = {"database": _database(), "storage": _storage()}
-        ready = all(value == "ok" for value in checks.values())
-        response = jsonify({"status": "ok" if ready else "unavailable", "checks": checks})
-        response.status_code = 200 if ready else 503
-        if not ready:
-            response.headers["Retry-After"] = "5"
-        return response
+        if all(value == "ok" for value in checks.values()):
+            return {"status": "ok", "checks": checks}, 200, {}
+        return {"status": "unavailable", "checks": checks}, 503, {"Retry-After": "5"}
 
 
 @blp.route("/ping")

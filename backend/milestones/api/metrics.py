@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
-from milestones.api.render import fast_dump, render
+from milestones.api.render import Payload
 from milestones.auth.policies import Action, company_or_404, require_role, user
 from milestones.models import Role
 from milestones.reporting.analytics import milestone_analytics
 from milestones.reporting.company_metrics import company_metrics, company_metrics_payload
 from milestones.reporting.portfolio import portfolio, portfolio_payload
+from milestones.schemas.base import FastDump
 from milestones.schemas.metrics import (
     AnalyticsQuerySchema,
     AnalyticsSchema,
@@ -25,31 +25,31 @@ from milestones.schemas.metrics import (
 blp = Blueprint("metrics", __name__, url_prefix="/api/v1", description="Metrics and analytics")
 
 
+# The database writes these two responses' JSON (json_agg) on PostgreSQL; api/render.py
+# checks it against the schema's dump under RENDER_CHECK.
 COMPANY_METRICS = CompanyMetricsSchema()
+PORTFOLIO_ROWS = PortfolioRowSchema(many=True)
+PORTFOLIO_SPEC = FastDump(PORTFOLIO_ROWS).spec
 
 
 @blp.route("/companies/<int:company_id>/metrics")
 class CompanyMetrics(MethodView):
-    @blp.response(200, CompanyMetricsSchema)  # rendered by api/render.py, in that shape
-    def get(self, company_id: int) -> Response:
+    @blp.response(200, COMPANY_METRICS)
+    def get(self, company_id: int) -> Payload:
         """Per-milestone metrics and the 12-week trend"""
-        return render(
-            COMPANY_METRICS,
+        return Payload(
             company_metrics_payload(user(), company_id),
             check=lambda: company_metrics(company_or_404(company_id, Action.VIEW)),
         )
 
 
-PORTFOLIO_ROWS = PortfolioRowSchema(many=True)
-
-
 @blp.route("/portfolio")
 class Portfolio(MethodView):
     @blp.arguments(PortfolioQuerySchema, location="query")
-    @blp.response(200, PortfolioRowSchema(many=True))  # rendered by api/render.py
+    @blp.response(200, PORTFOLIO_ROWS)
     @blp.alt_response(403, description="Members have no portfolio")
     @blp.paginate()
-    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Response:
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Payload:
         """One row per company the caller may see (coaches and admins)"""
         require_role(Role.COACH, Role.ADMIN)
         page = {
@@ -57,9 +57,9 @@ class Portfolio(MethodView):
             "page_size": pagination_parameters.page_size,
             **query,
         }
-        payload, total = portfolio_payload(user(), fast_dump(PORTFOLIO_ROWS).spec, **page)
+        payload, total = portfolio_payload(user(), PORTFOLIO_SPEC, **page)
         pagination_parameters.item_count = total
-        return render(PORTFOLIO_ROWS, payload, check=lambda: portfolio(user(), **page)[0])
+        return Payload(payload, check=lambda: portfolio(user(), **page)[0])
 
 
 @blp.route("/analytics/milestones")

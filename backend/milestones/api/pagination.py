@@ -11,8 +11,11 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import request
 from flask.views import MethodView
+from flask_smorest.utils import resolve_schema_instance, unpack_tuple_response
 from webargs.flaskparser import FlaskParser
+from werkzeug.wrappers import Response as WerkzeugResponse
 
+from milestones.api.render import check_rendered, render
 from milestones.extensions import db
 from milestones.sql.session import end_read
 
@@ -73,19 +76,34 @@ class Blueprint(flask_smorest.Blueprint):
 
         return decorator
 
-    def response(self, *args: Any, **kwargs: Any) -> Callable[[Any], Any]:
-        """flask-smorest's response, ending the request's read (sql/session.end_read) when
-        the view returns, before the response is written: the one place it happens."""
-        decorator = super().response(*args, **kwargs)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.after_request(check_rendered)
+
+    def response(self, status_code: Any, schema: Any = None, **kwargs: Any) -> Callable[[Any], Any]:
+        """flask-smorest's response, with every view's data rendered by api/render.py in
+        the schema's shape (flask-smorest then only documents it and sets the status and
+        headers), and the request's read ended (sql/session.end_read) when the view
+        returns: the one place both happen. A view returning a Response (a file, a
+        redirect) or a response without a schema (204) is left as it is."""
+        schema = resolve_schema_instance(schema)
+        decorator = super().response(status_code, schema, **kwargs)
+        shape = schema if isinstance(schema, ma.Schema) else None
 
         def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
             @wraps(func)
-            def ended(*a: Any, **kw: Any) -> Any:
+            def rendered(*a: Any, **kw: Any) -> Any:
                 result = func(*a, **kw)
                 end_read()
-                return result
+                if shape is None:
+                    return result
+                body, status, headers = unpack_tuple_response(result)
+                if isinstance(body, WerkzeugResponse):
+                    return result
+                return render(shape, body), status or status_code, headers
 
-            return decorator(ended)
+            rendered.rendered_with = shape  # type: ignore[attr-defined]
+            return decorator(rendered)
 
         return decorate
 

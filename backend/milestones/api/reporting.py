@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from flask import Response
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
-from milestones.api.render import render
 from milestones.auth.policies import require_role, user
 from milestones.models import Role
 from milestones.reporting import activity, cohorts
@@ -19,8 +18,6 @@ from milestones.schemas.reporting import (
 )
 
 blp = Blueprint("reporting", __name__, url_prefix="/api/v1", description="Programme reporting")
-
-ACTIVITY_ITEMS = ActivityItemSchema(many=True)
 
 
 @blp.route("/analytics/cohorts")
@@ -37,14 +34,14 @@ class CohortAnalytics(MethodView):
 @blp.route("/activity")
 class Activity(MethodView):
     @blp.arguments(ActivityQuerySchema, location="query")
-    @blp.response(200, ActivityItemSchema(many=True))  # rendered by api/render.py
+    @blp.response(200, ActivityItemSchema(many=True))
     @blp.alt_response(403, description="Members have no programme activity log")
     @blp.paginate()
-    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Response:
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Sequence[Any]:
         """Every history event of the caller's companies, newest first"""
         require_role(Role.COACH, Role.ADMIN)
         rows, total = activity.activity_page(
             user(), pagination_parameters.page, pagination_parameters.page_size, **query
         )
         pagination_parameters.item_count = total
-        return render(ACTIVITY_ITEMS, rows)
+        return rows

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from flask import Response
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
-from milestones.api.render import render
 from milestones.auth.policies import user
 from milestones.schemas.reviews import (
     BulkReviewResultSchema,
@@ -19,22 +18,20 @@ from milestones.services import reviews as reviews_service
 
 blp = Blueprint("reviews", __name__, url_prefix="/api/v1/reviews", description="Review queue")
 
-PENDING_ITEMS = PendingItemSchema(many=True)
-
 
 @blp.route("/pending")
 class PendingReviews(MethodView):
-    @blp.response(200, PendingItemSchema(many=True))  # rendered by api/render.py
+    @blp.response(200, PendingItemSchema(many=True))
     @blp.alt_response(403, description="Members have no review queue")
     @blp.paginate()
-    def get(self, pagination_parameters: Any) -> Response:
+    def get(self, pagination_parameters: Any) -> Sequence[Any]:
         """Submitted tasks and pending updates of the caller's companies, oldest first
         (coaches; admins read everyone's)"""
         rows, total = reviews_service.pending(
             user(), pagination_parameters.page, pagination_parameters.page_size
         )
         pagination_parameters.item_count = total
-        return render(PENDING_ITEMS, rows)
+        return rows
 
 
 @blp.route("")
