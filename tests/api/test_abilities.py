@@ -80,6 +80,51 @@ PROBES: dict[Ability, tuple[str, str, dict[str, Any] | None]] = {
 }
 
 
+# Company actions the API also checks on the role alone, before any company: only coaches
+# review, so a bulk review by anyone else is refused as a whole (each item is then checked
+# on its company). An unknown item is a per-item error in a 200.
+ROLE_GATED_ACTIONS: dict[Action, tuple[str, str, dict[str, Any] | None]] = {
+    Action.REVIEW: (
+        "POST",
+        "/reviews",
+        {"decision": "approve", "items": [{"kind": "task", "id": 2_000_000}]},
+    ),
+}
+
+
+@pytest.mark.parametrize("action", list(ROLE_GATED_ACTIONS), ids=str)
+def test_role_gated_actions_are_what_the_api_enforces(factory, client_for, action):
+    method, path, body = ROLE_GATED_ACTIONS[action]
+    for role in Role:
+        response = client_for(factory.user(role)).open(method, path, json=body)
+        if action.value in role_abilities(role):
+            assert response.status_code == 200, (role, response.get_json())
+            assert response.get_json()["results"][0]["code"] == "not_found"
+        else:
+            assert response.status_code == 403, (role, response.status_code)
+            assert response.get_json()["message"] == "Only coaches can do this."
+
+
+def test_the_role_checks_name_the_roles_that_may(factory):
+    """require() answers for an ability from ROLE_RULES and for an action from the policy's
+    rules, with the 403 text the API has always sent."""
+    from milestones.auth.abilities import require
+    from milestones.errors import Forbidden
+
+    member = factory.member()
+    expected = {
+        Ability.VIEW_PORTFOLIO: "Only coaches or admins can do this.",
+        Ability.MANAGE_USERS: "Only admins can do this.",
+        Action.REVIEW: "Only coaches can do this.",
+        Action.MANAGE_COMPANY: "Only admins can do this.",
+    }
+    for name, message in expected.items():
+        with pytest.raises(Forbidden) as refused:
+            require(name, u=member)
+        assert refused.value.message == message
+    require(Action.POST_UPDATE, u=member)  # members post updates on their company
+
+
 def test_every_role_only_ability_has_a_probe():
     assert set(PROBES) == set(ROLE_RULES)
     assert set(ROLE_RULES) | {Ability.VIEW_ALL_COMPANIES} == set(Ability)

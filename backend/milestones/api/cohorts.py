@@ -7,8 +7,8 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
-from milestones.auth.policies import require_role, user
-from milestones.models import Role
+from milestones.auth.abilities import Ability, require
+from milestones.auth.policies import user
 from milestones.schemas.cohorts import CohortCreateSchema, CohortPatchSchema, CohortSchema
 from milestones.services import cohorts as cohorts_service
 
@@ -27,7 +27,7 @@ class Cohorts(MethodView):
     @blp.alt_response(409, description="Name already used")
     def post(self, body: dict[str, Any]) -> Any:
         """Create a cohort"""
-        require_role(Role.ADMIN)
+        require(Ability.MANAGE_COHORTS)
         return cohorts_service.create_cohort(user(), **body)
 
 
@@ -38,12 +38,12 @@ class CohortById(MethodView):
     @blp.alt_response(409, description="Name already used")
     def patch(self, body: dict[str, Any], cohort_id: int) -> Any:
         """Edit a cohort"""
-        require_role(Role.ADMIN)
+        require(Ability.MANAGE_COHORTS)
         return cohorts_service.update_cohort(user(), cohorts_service.get_cohort(cohort_id), body)
 
     @blp.response(204)
     @blp.alt_response(409, description="The cohort still has companies")
     def delete(self, cohort_id: int) -> None:
         """Delete a cohort without companies"""
-        require_role(Role.ADMIN)
+        require(Ability.MANAGE_COHORTS)
         cohorts_service.delete_cohort(cohorts_service.get_cohort(cohort_id))

@@ -8,8 +8,9 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint, paginate
-from milestones.auth.policies import Action, company_or_404, require_role, user
-from milestones.models import Company, Role
+from milestones.auth.abilities import Ability, require
+from milestones.auth.policies import Action, company_or_404, user
+from milestones.models import Company
 from milestones.schemas.companies import (
     CompanyCreateSchema,
     CompanyPatchSchema,
@@ -35,7 +36,7 @@ class Companies(MethodView):
     @blp.alt_response(409, description="Name already used")
     def post(self, body: dict[str, Any]) -> Company:
         """Create a company with its five milestone statuses"""
-        require_role(Role.ADMIN)
+        require(Ability.CREATE_COMPANIES)
         return companies_service.create_company(**body)
 
 

@@ -11,8 +11,8 @@ from flask.views import MethodView
 from marshmallow import Schema
 
 from milestones.api.pagination import Blueprint
-from milestones.auth.policies import require_role, user
-from milestones.models import Role
+from milestones.auth.abilities import Ability, require
+from milestones.auth.policies import user
 from milestones.reporting import exports, sources
 from milestones.schemas.metrics import (
     AnalyticsQuerySchema,
@@ -37,7 +37,7 @@ def _export(report: str, query: type[Schema], row: Schema, rows: Callable[..., A
     for extension, (content_type, respond) in FORMATS.items():
 
         def get(self: MethodView, query: dict[str, Any], respond: Any = respond) -> Response:
-            require_role(Role.COACH, Role.ADMIN)
+            require(Ability.EXPORT)
             return respond(report, columns, rows(user(), **query))
 
         get.__doc__ = f"The {report} as {extension.upper()} (an attachment with a dated name)"

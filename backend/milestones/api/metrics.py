@@ -8,8 +8,8 @@ from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
 from milestones.api.render import Payload
-from milestones.auth.policies import Action, company_or_404, require_role, user
-from milestones.models import Role
+from milestones.auth.abilities import Ability, require
+from milestones.auth.policies import Action, company_or_404, user
 from milestones.reporting.analytics import milestone_analytics
 from milestones.reporting.company_metrics import company_metrics, company_metrics_payload
 from milestones.reporting.portfolio import portfolio, portfolio_payload
@@ -51,7 +51,7 @@ class Portfolio(MethodView):
     @blp.paginate()
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Payload:
         """One row per company the caller may see (coaches and admins)"""
-        require_role(Role.COACH, Role.ADMIN)
+        require(Ability.VIEW_PORTFOLIO)
         page = {
             "page": pagination_parameters.page,
             "page_size": pagination_parameters.page_size,
@@ -70,5 +70,5 @@ class MilestoneAnalytics(MethodView):
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Per milestone across the caller's companies: started, achieved, in progress,
         mean and median days to achieve"""
-        require_role(Role.COACH, Role.ADMIN)
+        require(Ability.VIEW_ANALYTICS)
         return milestone_analytics(user(), **query)

@@ -8,9 +8,9 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint, paginate
-from milestones.auth.policies import require_role
+from milestones.auth.abilities import Ability, require
 from milestones.auth.session import csrf_exempt, public
-from milestones.models import OutboxMessage, Role
+from milestones.models import OutboxMessage
 from milestones.notifications import outbox, passwords, stakeholders
 from milestones.schemas.notifications import (
     AcceptedSchema,
@@ -73,7 +73,7 @@ class Outbox(MethodView):
     @blp.paginate()
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Sequence[OutboxMessage]:
         """Queued, sent and failed mail, newest first"""
-        require_role(Role.ADMIN)
+        require(Ability.VIEW_OUTBOX)
         return paginate(outbox.list_messages(**query), pagination_parameters)
 
 
@@ -85,5 +85,5 @@ class Requeue(MethodView):
     @blp.alt_response(409, description="Already sent")
     def post(self, message_id: int) -> OutboxMessage:
         """Queue a failed message again, due now"""
-        require_role(Role.ADMIN)
+        require(Ability.VIEW_OUTBOX)
         return outbox.requeue(message_id)

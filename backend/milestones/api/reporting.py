@@ -8,8 +8,8 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
-from milestones.auth.policies import require_role, user
-from milestones.models import Role
+from milestones.auth.abilities import Ability, require
+from milestones.auth.policies import user
 from milestones.reporting import activity, cohorts
 from milestones.schemas.reporting import (
     ActivityItemSchema,
@@ -27,7 +27,7 @@ class CohortAnalytics(MethodView):
     def get(self) -> dict[str, Any]:
         """Per cohort and milestone: companies started, achieved, in progress, mean and
         median days to achieve (the caller's companies, as analytics)"""
-        require_role(Role.COACH, Role.ADMIN)
+        require(Ability.VIEW_ANALYTICS)
         return cohorts.cohort_analytics(user())
 
 
@@ -39,7 +39,7 @@ class Activity(MethodView):
     @blp.paginate()
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Sequence[Any]:
         """Every history event of the caller's companies, newest first"""
-        require_role(Role.COACH, Role.ADMIN)
+        require(Ability.VIEW_ACTIVITY)
         rows, total = activity.activity_page(
             user(), pagination_parameters.page, pagination_parameters.page_size, **query
         )

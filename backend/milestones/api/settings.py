@@ -7,8 +7,8 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
-from milestones.auth.policies import require_role, user
-from milestones.models import Role
+from milestones.auth.abilities import Ability, require
+from milestones.auth.policies import user
 from milestones.schemas.settings import SettingsPatchSchema, SettingsSchema
 from milestones.services import settings as settings_service
 
@@ -29,5 +29,5 @@ class SettingsResource(MethodView):
     @blp.alt_response(403, description="Not an admin")
     def patch(self, body: dict[str, Any]) -> settings_service.Settings:
         """Change some settings (admins)"""
-        require_role(Role.ADMIN)
+        require(Ability.MANAGE_SETTINGS)
         return settings_service.update(user(), body)

@@ -8,8 +8,9 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint, paginate
-from milestones.auth.policies import require_role, user
-from milestones.models import Role, User
+from milestones.auth.abilities import Ability, require
+from milestones.auth.policies import user
+from milestones.models import User
 from milestones.schemas.users import UserCreateSchema, UserPatchSchema, UserQuerySchema, UserSchema
 from milestones.services import users as users_service
 
@@ -23,7 +24,7 @@ class Users(MethodView):
     @blp.paginate()
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Sequence[User]:
         """List people"""
-        require_role(Role.ADMIN)
+        require(Ability.MANAGE_USERS)
         return paginate(users_service.list_users(**query), pagination_parameters)
 
     @blp.arguments(UserCreateSchema)
@@ -31,7 +32,7 @@ class Users(MethodView):
     @blp.alt_response(409, description="E-mail already used")
     def post(self, body: dict[str, Any]) -> User:
         """Create a person; without a password they get an invitation mail"""
-        require_role(Role.ADMIN)
+        require(Ability.MANAGE_USERS)
         return users_service.create_user(**body)
 
 
@@ -40,7 +41,7 @@ class UserById(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id: int) -> User:
         """One person"""
-        require_role(Role.ADMIN)
+        require(Ability.MANAGE_USERS)
         return users_service.get_user(user_id)
 
     @blp.arguments(UserPatchSchema)
@@ -48,5 +49,5 @@ class UserById(MethodView):
     @blp.alt_response(409, description="E-mail already used, or a change that is not allowed")
     def patch(self, body: dict[str, Any], user_id: int) -> User:
         """Change a person (name, e-mail, role, active, password)"""
-        require_role(Role.ADMIN)
+        require(Ability.MANAGE_USERS)
         return users_service.update_user(users_service.get_user(user_id), user(), body)

@@ -7,8 +7,12 @@ Two kinds of names, both read from tables here and in policies.py, not written t
   assignments, a member's company: the user's `company_ids`), or on every company when the
   role also has `view_all_companies` (its rules say "any").
 - a role-only ability (`Ability`, below): a screen or a list that no company owns (users,
-  cohorts, webhooks, the portfolio...). The views' `require_role` checks say the same;
-  tests/api/test_abilities.py probes every one of them against the API.
+  cohorts, webhooks, the portfolio...).
+
+`require(name)` is the one check of both kinds against the role alone (a 403 naming the
+roles that may): for an Ability, the roles ROLE_RULES gives it; for an Action, the roles
+with a rule for it (the bulk review: only coaches review, each item is then checked on its
+company by policies). tests/api/test_abilities.py probes every one of them against the API.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from __future__ import annotations
 import enum
 
 from milestones.auth import policies
-from milestones.auth.policies import Action
+from milestones.auth.policies import Action, user
+from milestones.errors import Forbidden
 from milestones.models import Role, User
 
 
@@ -71,6 +76,20 @@ def abilities(u: User) -> list[str]:
     return role_abilities(u.role)
 
 
-def require(ability: Ability, u: User | None = None) -> None:
-    """403 unless the user's role has `ability` (the same answer as `require_role`)."""
-    policies.require_role(*ROLE_RULES[ability], u=u)
+_PLURAL = {Role.COACH: "coaches"}
+
+
+def roles_with(name: Ability | Action) -> tuple[Role, ...]:
+    """The roles that have the ability, or a rule for the company action."""
+    if isinstance(name, Action):
+        return tuple(policies._RULES[name])
+    return ROLE_RULES[name]
+
+
+def require(name: Ability | Action, u: User | None = None) -> None:
+    """403 unless the user's role has the ability (or may do the action on some company):
+    "Only coaches or admins can do this." """
+    roles = roles_with(name)
+    if (u or user()).role not in roles:
+        names = " or ".join(_PLURAL.get(r, r.value + "s") for r in roles)
+        raise Forbidden(f"Only {names} can do this.")

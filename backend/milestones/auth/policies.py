@@ -7,7 +7,8 @@
 One function per question: `company_or_404(company_id, action)` (this company, if I may do
 the action on it), `row_for_company(stmt, action, not_found)` (this row of a company, the
 same way), `scope(viewer)` (the WHERE clause of a list), `can(user, action, company_id)`
-(a yes or no, for what the UI may show).
+(a yes or no, for what the UI may show). What a role may do whatever the company (a
+screen, a list no company owns) is auth/abilities.py's `require(name)`.
 """
 
 from __future__ import annotations
@@ -155,13 +156,3 @@ def row_for_company(stmt: sa.Select[T], action: Action, not_found: str, u: User 
         raise NotFound(not_found)
     _check(u, action, row.company_id, not_found)  # type: ignore[attr-defined]
     return row
-
-
-_PLURAL = {Role.COACH: "coaches"}
-
-
-def require_role(*roles: Role, u: User | None = None) -> None:
-    u = u or user()
-    if u.role not in roles:
-        names = " or ".join(_PLURAL.get(r, r.value + "s") for r in roles)
-        raise Forbidden(f"Only {names} can do this.")

@@ -20,7 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-from milestones.auth.policies import require_role, scope
+from milestones.auth.abilities import Ability, require
+from milestones.auth.policies import Action, scope
 from milestones.errors import Conflict, DomainError, NotFound
 from milestones.extensions import db
 from milestones.models import (
@@ -206,7 +207,7 @@ def _queue_stmts(role: Role) -> tuple[sa.Select[Any], sa.Select[Any]]:
 def pending(viewer: User, page: int, page_size: int) -> tuple[Sequence[sa.Row[Any]], int]:
     """(one page of the items waiting for review, their total): coaches see their
     companies', admins everyone's (read-only), members none. Two statements."""
-    require_role(Role.COACH, Role.ADMIN, u=viewer)
+    require(Ability.VIEW_REVIEW_QUEUE, u=viewer)
     count_stmt, page_stmt = _queue_stmts(viewer.role)
     params = {
         "viewer_id": viewer.id,
@@ -256,6 +257,6 @@ def review_many(
 ) -> dict[str, Any]:
     """Each item reviewed on its own (one failure does not undo the others), results in
     the order given. Only coaches review: admins and members get a 403 for the request."""
-    require_role(Role.COACH, u=actor)
+    require(Action.REVIEW, u=actor)
     results = [review_one(actor, decision, item, comment) for item in items]
     return {"results": results}

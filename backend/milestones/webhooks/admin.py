@@ -9,10 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from milestones.auth.policies import require_role
+from milestones.auth.abilities import Ability, require
 from milestones.errors import NotFound, Unprocessable
 from milestones.extensions import db
-from milestones.models import DeliveryStatus, Role, User, Webhook, WebhookDelivery
+from milestones.models import DeliveryStatus, User, Webhook, WebhookDelivery
 from milestones.timeutil import utcnow
 from milestones.webhooks import PING, addresses, events
 
@@ -40,12 +40,12 @@ def _event_types(events_list: list[str]) -> str:
 
 
 def list_webhooks(actor: User) -> sa.Select[Any]:
-    require_role(Role.ADMIN, u=actor)
+    require(Ability.MANAGE_WEBHOOKS, u=actor)
     return sa.select(Webhook).order_by(Webhook.id)
 
 
 def get_webhook(webhook_id: int, actor: User, *, lock: bool = False) -> Webhook:
-    require_role(Role.ADMIN, u=actor)
+    require(Ability.MANAGE_WEBHOOKS, u=actor)
     webhook = db.session.get(Webhook, webhook_id, with_for_update=lock)
     if webhook is None:
         raise NotFound("Webhook not found.")
@@ -53,7 +53,7 @@ def get_webhook(webhook_id: int, actor: User, *, lock: bool = False) -> Webhook:
 
 
 def create_webhook(actor: User, data: dict[str, Any]) -> Webhook:
-    require_role(Role.ADMIN, u=actor)
+    require(Ability.MANAGE_WEBHOOKS, u=actor)
     webhook = Webhook(
         url=_checked_url(data["url"]),
         event_types=_event_types(data["events"]),
