@@ -101,6 +101,28 @@ def test_list_is_paginated_and_filterable(factory, client_for):
     assert client.get("/users?page_size=1000").status_code == 422
 
 
+def test_search_takes_like_wildcards_literally(factory, client_for):
+    """`q` on /users is a substring of the name or the e-mail, its % and _ matching
+    themselves (sql/search.py, as /companies and the portfolio)."""
+    admin = factory.admin(name="Ada Admin", email="ada@example.test")
+    factory.coach(name="100% Coach", email="hundred@example.test")
+    factory.member(name="Mia Member", email="mia_member@example.test")
+    factory.member(name="Plain Person", email="plain@example.test")
+    client = client_for(admin)
+
+    def names(q):
+        response = client.get("/users", query_string={"q": q})
+        assert response.status_code == 200, response.get_json()
+        return sorted(u["name"] for u in response.get_json())
+
+    assert names("%") == ["100% Coach"]
+    assert names("_") == ["Mia Member"]  # the underscore of mia_member@
+    assert names("a_m") == ["Mia Member"]
+    assert names("0% c") == ["100% Coach"]
+    assert names("MIA") == ["Mia Member"]
+    assert names("example") == ["100% Coach", "Ada Admin", "Mia Member", "Plain Person"]
+
+
 def test_get_and_patch_a_user(factory, client_for):
     admin = factory.admin()
     coach = factory.coach(name="Old Name")

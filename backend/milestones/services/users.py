@@ -12,6 +12,7 @@ from milestones.auth.passwords import hash_password
 from milestones.errors import Conflict, NotFound
 from milestones.extensions import db
 from milestones.models import CoachAssignment, Membership, Role, User
+from milestones.sql.search import ESCAPE, contains, like_pattern
 
 
 def list_users(
@@ -27,8 +28,12 @@ def list_users(
     if active is not None:
         stmt = stmt.where(User.active.is_(active))
     if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(User.name).like(like), User.email.like(like)))
+        # % and _ taken literally, as on /companies and the portfolio; e-mails are stored
+        # lower-cased.
+        pattern = like_pattern(q)
+        stmt = stmt.where(
+            sa.or_(contains(User.name, pattern), User.email.like(pattern, escape=ESCAPE))
+        )
     return stmt
 
 
