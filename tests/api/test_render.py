@@ -30,7 +30,10 @@ def _operations(app: Flask) -> list[tuple[str, str, Any]]:
         if not isinstance(blueprint, flask_smorest.Blueprint):
             continue
         assert isinstance(blueprint, pagination.Blueprint), f"{endpoint}: not the project's"
-        cls = view.view_class  # type: ignore[attr-defined]
+        cls = getattr(view, "view_class", None)
+        if cls is None:  # a plain URL, no operation (GET /shared/ without a token: a 404)
+            assert not hasattr(view, "_apidoc"), endpoint
+            continue
         for method in sorted(cls.methods):
             found.append((endpoint, method, getattr(cls, method.lower())))
     return found

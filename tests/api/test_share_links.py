@@ -226,6 +226,20 @@ def test_revoked_expired_and_unknown_tokens_answer_the_same_404(
     assert [link["revoked_at"] is not None for link in listed] == [False, True]
 
 
+def test_the_page_without_a_token_is_the_unknown_link_404(world: dict[str, Any], anon: Any) -> None:
+    """/shared/ is a public route: no token is a link that does not exist (SPEC's 404 for
+    unknown tokens, with the page's headers), for anyone, not a 401 asking to sign in."""
+    unknown = anon.get("/shared/nope")
+    for client in (anon, world["client"]):
+        for path in ("/shared/", "/shared"):
+            response = client.get(path)
+            assert response.status_code == 404, (path, response.get_json())
+            assert response.get_data() == unknown.get_data()
+            assert response.get_json()["code"] == "not_shared"
+            assert response.headers["Cache-Control"] == "no-store"
+            assert response.headers["X-Robots-Tag"] == "noindex"
+
+
 def test_views_are_counted_with_at_most_one_write_a_minute(
     world: dict[str, Any], anon: Any
 ) -> None:

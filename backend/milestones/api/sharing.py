@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
+import flask
 from flask import Response, current_app
 from flask.views import MethodView
 
@@ -82,10 +83,27 @@ class SharedPage(MethodView):
         return page.shared_page(token)
 
 
+# /shared/ without a token is the page of a link that does not exist: the same 404, with
+# the page's headers and limited at the same rate, as an unknown token (not the 401 of an
+# unknown API path). A plain route (Flask's add_url_rule, not flask-smorest's) of its own
+# endpoint: no operation in the OpenAPI document.
+@public
+@limiter.limit(_share_limit)
+def _no_token() -> NoReturn:
+    page.shared_page("")  # raises the unknown link's NotFound
+    raise AssertionError("unreachable")
+
+
+flask.Blueprint.add_url_rule(
+    blp, "/shared/", "SharedPageWithoutToken", _no_token, strict_slashes=False
+)
+PAGE_ENDPOINTS = {"sharing.SharedPage", "sharing.SharedPageWithoutToken"}
+
+
 @blp.after_request
 def _page_headers(response: Response) -> Response:
     from flask import request
 
-    if request.endpoint == "sharing.SharedPage":
+    if request.endpoint in PAGE_ENDPOINTS:
         response.headers.update(PAGE_HEADERS)
     return response
