@@ -123,8 +123,11 @@ def test_scope_coach_b_sees_nothing_of_coach_a(aw, client_for):
         rows = read_csv(client.get(f"/exports/{report}.csv"))
         names = {r.get("name") or r.get("company_name") for r in rows}
         assert names == {"B2"}, (report, names)
-        rows = read_xlsx(client.get(f"/exports/{report}.xlsx?company_id={w.a1.id}"))
-        assert report == "portfolio" or rows == []
+    rows = read_xlsx(client.get(f"/exports/activity.xlsx?company_id={w.a1.id}"))
+    assert rows == []
+    refused = client.get(f"/exports/portfolio.xlsx?company_id={w.a1.id}")  # not its filter
+    assert refused.status_code == 422
+    assert refused.get_json()["errors"] == {"query": {"company_id": ["Unknown field."]}}
     assert read_csv(client.get(f"/exports/portfolio.csv?cohort_id={w.c2024.id}")) == []
 
 

@@ -70,7 +70,7 @@ class Blueprint(flask_smorest.Blueprint):
                     raise ValueError(
                         f"operationId {name!r} of {where} is already {_OPERATION_IDS[name]}'s"
                     )
-                func = getattr(view, method.lower())
+                func = _known_query_only(getattr(view, method.lower()))
                 setattr(view, method.lower(), self.doc(operationId=name)(func))
             return register(view)
 
@@ -127,6 +127,37 @@ class Blueprint(flask_smorest.Blueprint):
             return guarded
 
         return decorate
+
+
+def _query_names(func: Any) -> frozenset[str]:
+    """The query parameters the operation documents: its query schema's and pagination's."""
+    doc = getattr(func, "_apidoc", {})
+    parameters = [p for p in doc.get("arguments", {}).get("parameters", []) if p["in"] == "query"]
+    if "pagination" in doc:
+        parameters.append(doc["pagination"]["parameters"])
+    return frozenset(
+        field.data_key or name
+        for p in parameters
+        for name, field in resolve_schema_instance(p["schema"]).load_fields.items()
+    )
+
+
+def _known_query_only(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A query parameter the operation does not document is a 422 naming it, as an unknown
+    body field is (webargs would drop it: each of an operation's query schemas reads the
+    whole query string, so none of them can refuse the others' names on its own)."""
+    known = _query_names(func)
+
+    @wraps(func)
+    def checked(*a: Any, **kw: Any) -> Any:
+        unknown = [name for name in request.args if name not in known]
+        if unknown:
+            flask_smorest.abort(
+                422, messages={"query": {name: ["Unknown field."] for name in unknown}}
+            )
+        return func(*a, **kw)
+
+    return checked
 
 
 def paginate(stmt: sa.Select[Any], pagination_parameters: Any) -> Sequence[Any]:
