@@ -11,7 +11,7 @@ and whether the targets are met: performance >= 95, accessibility 100, best prac
 Usage: .venv/bin/python scripts/lighthouse.py [--base-url http://127.0.0.1:5000]
        [--email coach@demo.test] [--password milestones-demo] [--runs 1]
 Needs Node (npm) and Chromium (CHROME_PATH, default /usr/bin/chromium). Scores from a
-loaded machine are noisy: --runs N keeps each page's median.
+loaded machine are noisy: --runs N prints every run and keeps each page's median.
 """
 
 from __future__ import annotations
@@ -95,6 +95,9 @@ def main() -> int:
             runs = [
                 lighthouse(url, page_cookie, Path(tmp) / "report.json") for _ in range(args.runs)
             ]
+            for number, run in enumerate(runs, 1):
+                shown = "  ".join(f"{k} {run[k]}" for k in TARGETS)
+                print(f"  {label:16} run {number}: {shown}")
             scores = {k: statistics.median(r[k] for r in runs) for k in TARGETS}
             met = all(scores[k] >= TARGETS[k] for k in TARGETS)
             ok &= met

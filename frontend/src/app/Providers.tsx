@@ -1,9 +1,24 @@
 import { MantineProvider } from "@mantine/core";
-import { Notifications } from "@mantine/notifications";
+import { useNotifications } from "@mantine/notifications";
 import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { type ReactNode, useState } from "react";
+import { lazy, type ReactNode, Suspense, useState } from "react";
 import { createQueryClient } from "@/lib/queryClient";
 import { cssVariablesResolver, theme } from "./theme";
+
+const NotificationsHost = lazy(() => import("./NotificationsHost"));
+
+/** The notifications' container (and its transitions and styles) is loaded with the first
+ * notification shown, not on every first page: the store queues it meanwhile. */
+function LazyNotifications() {
+  const { notifications } = useNotifications();
+  const [wanted, setWanted] = useState(false);
+  if (!wanted && notifications.length > 0) setWanted(true);
+  return wanted ? (
+    <Suspense fallback={null}>
+      <NotificationsHost />
+    </Suspense>
+  ) : null;
+}
 
 export function Providers({ children, client }: { children: ReactNode; client?: QueryClient }) {
   const [queryClient] = useState(() => client ?? createQueryClient());
@@ -13,7 +28,7 @@ export function Providers({ children, client }: { children: ReactNode; client?: 
       cssVariablesResolver={cssVariablesResolver}
       defaultColorScheme="light"
     >
-      <Notifications position="top-right" />
+      <LazyNotifications />
       <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
     </MantineProvider>
   );

@@ -1,11 +1,19 @@
 import { lazy, Suspense } from "react";
 import { createBrowserRouter, Outlet, type RouteObject } from "react-router";
 import { LoadingState } from "@/components/QueryState";
-import { Home } from "./Home";
-import { AppLayout } from "./Layout";
-import { NotFound } from "./NotFound";
-import { RequireAbility, RequireAuth } from "./RequireAuth";
+import { hasSessionHint } from "@/lib/auth";
 import { RouteError } from "./RouteError";
+
+// The signed-in shell (session gate, navigation, start page) is a chunk of its own: the
+// sign-in page does not load it. With a session it is fetched at once, beside the entry's
+// first render, instead of after it.
+const signedIn = () => import("./signedIn");
+if (hasSessionHint()) void signedIn();
+const RequireAuth = lazy(() => signedIn().then((m) => ({ default: m.RequireAuth })));
+const RequireAbility = lazy(() => signedIn().then((m) => ({ default: m.RequireAbility })));
+const AppLayout = lazy(() => signedIn().then((m) => ({ default: m.AppLayout })));
+const Home = lazy(() => signedIn().then((m) => ({ default: m.Home })));
+const NotFound = lazy(() => signedIn().then((m) => ({ default: m.NotFound })));
 
 // Every screen is its own chunk so the first load stays small.
 const LoginPage = lazy(() => import("@/features/auth/LoginPage"));

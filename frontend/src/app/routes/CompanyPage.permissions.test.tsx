@@ -144,7 +144,8 @@ describe("company page permissions", () => {
     expect(proposals).toHaveTextContent("Rejected");
     expect(proposals).toHaveTextContent("Needs the customer's signature");
     expect(screen.getByText("Add evidence for your coach to review")).toBeInTheDocument();
-    expect(screen.getByRole("button", { name: "Upload document" })).toBeInTheDocument();
+    // The upload form is its own chunk, loaded after the page.
+    expect(await screen.findByRole("button", { name: "Upload document" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /^Accept evidence/ })).not.toBeInTheDocument();
     expect(screen.getByText(/read-only view/)).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: /Mark as achieved/ })).not.toBeInTheDocument();
@@ -161,7 +162,8 @@ describe("company page permissions", () => {
     expect(
       await screen.findByRole("button", { name: "Remove evidence Signed LOI" }),
     ).toBeInTheDocument();
-    expect(screen.getByRole("button", { name: "Upload document" })).toBeInTheDocument();
+    // The upload form is its own chunk, loaded after the page.
+    expect(await screen.findByRole("button", { name: "Upload document" })).toBeInTheDocument();
     expect(screen.getByRole("tab", { name: "Stakeholders" })).toBeInTheDocument();
     expect(screen.queryByText(/read-only view/)).not.toBeInTheDocument();
   });

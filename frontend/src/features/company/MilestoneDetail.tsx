@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Card, Grid, Group, Stack, Tabs, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { QueryBoundary } from "@/components/QueryState";
+import { lazy, Suspense } from "react";
+import { LoadingState, QueryBoundary } from "@/components/QueryState";
 import { mayOn } from "@/lib/abilities";
 import { useViewer } from "@/lib/auth";
 import { days, shortDate } from "@/lib/format";
@@ -10,8 +11,12 @@ import { CriteriaChecklist } from "./CriteriaChecklist";
 import { EvidenceForm } from "./EvidenceForm";
 import { EvidenceList } from "./EvidenceList";
 import { EvidenceProposals } from "./EvidenceProposals";
-import { EvidenceUpload } from "./EvidenceUpload";
 import { ToggleDialog } from "./ToggleDialog";
+
+// The drop zone (react-dropzone and its file reading) comes after the page, with the form.
+const EvidenceUpload = lazy(() =>
+  import("./EvidenceUpload").then((m) => ({ default: m.EvidenceUpload })),
+);
 
 export function MilestoneDetail({
   companyId,
@@ -106,7 +111,9 @@ export function MilestoneDetail({
                       <Tabs.Tab value="other">Link or metric</Tabs.Tab>
                     </Tabs.List>
                     <Tabs.Panel value="upload" pt="sm">
-                      <EvidenceUpload companyId={companyId} status={status} />
+                      <Suspense fallback={<LoadingState label="Loading the upload form…" />}>
+                        <EvidenceUpload companyId={companyId} status={status} />
+                      </Suspense>
                     </Tabs.Panel>
                     <Tabs.Panel value="other" pt="sm">
                       <EvidenceForm companyId={companyId} status={status} />
