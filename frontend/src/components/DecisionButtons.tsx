@@ -20,29 +20,32 @@ export function DecisionButtons({
   onApprove: () => void;
   onReject: () => void;
 }) {
+  const buttons = [
+    {
+      text: approveText,
+      color: "green",
+      variant: quiet ? "light" : "filled",
+      loading: approving,
+      onClick: onApprove,
+    },
+    { text: "Reject", color: "red", variant: quiet ? "subtle" : "light", onClick: onReject },
+  ];
   return (
     <Group gap="xs" wrap="nowrap">
-      <Button
-        size="xs"
-        color="green"
-        variant={quiet ? "light" : "filled"}
-        disabled={busy}
-        loading={approving}
-        onClick={onApprove}
-        aria-label={`${approveText} ${subject}`}
-      >
-        {approveText}
-      </Button>
-      <Button
-        size="xs"
-        color="red"
-        variant={quiet ? "subtle" : "light"}
-        disabled={busy}
-        onClick={onReject}
-        aria-label={`Reject ${subject}`}
-      >
-        Reject
-      </Button>
+      {buttons.map((b) => (
+        <Button
+          key={b.text}
+          size="xs"
+          color={b.color}
+          variant={b.variant}
+          disabled={busy}
+          loading={b.loading}
+          onClick={b.onClick}
+          aria-label={`${b.text} ${subject}`}
+        >
+          {b.text}
+        </Button>
+      ))}
     </Group>
   );
 }

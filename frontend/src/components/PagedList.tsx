@@ -1,7 +1,7 @@
 import { Stack } from "@mantine/core";
 import { Fragment, type Key, type ReactNode } from "react";
 import type { Page } from "@/lib/api";
-import { PaginationBar } from "./PaginationBar";
+import { type PageControl, PaginationBar } from "./PaginationBar";
 import { QueryBoundary } from "./QueryState";
 
 /** A paged list of cards (tasks, updates): loading, error and empty states, the items as a
@@ -21,7 +21,7 @@ export function PagedList<T>({
   empty: ReactNode;
   rowKey: (item: T) => Key;
   renderItem: (item: T) => ReactNode;
-  pagination: { page: number; onChange: (page: number) => void; label: string };
+  pagination: PageControl;
 }) {
   return (
     <QueryBoundary query={query} loadingLabel={loadingLabel}>
@@ -40,12 +40,7 @@ export function PagedList<T>({
                 <Fragment key={rowKey(item)}>{renderItem(item)}</Fragment>
               ))}
             </Stack>
-            <PaginationBar
-              info={data.pagination}
-              page={pagination.page}
-              onChange={pagination.onChange}
-              label={pagination.label}
-            />
+            <PaginationBar info={data.pagination} {...pagination} />
           </>
         )
       }

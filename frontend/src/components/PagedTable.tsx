@@ -1,7 +1,7 @@
 import { Table, type TableProps, type TableTdProps } from "@mantine/core";
 import type { Key, ReactNode } from "react";
 import type { Page } from "@/lib/api";
-import { PaginationBar } from "./PaginationBar";
+import { type PageControl, PaginationBar } from "./PaginationBar";
 import { QueryBoundary } from "./QueryState";
 import { ScrollTable } from "./ScrollTable";
 
@@ -40,7 +40,7 @@ export function PagedTable<T>({
   rowKey: (row: T) => Key;
   empty: ReactNode;
   tableProps?: TableProps;
-  pagination?: { page: number; onChange: (page: number) => void; label: string };
+  pagination?: PageControl;
 }) {
   return (
     <QueryBoundary query={query} loadingLabel={loadingLabel}>
@@ -74,12 +74,7 @@ export function PagedTable<T>({
               </Table>
             </ScrollTable>
             {pagination && !Array.isArray(data) && (
-              <PaginationBar
-                info={data.pagination}
-                page={pagination.page}
-                onChange={pagination.onChange}
-                label={pagination.label}
-              />
+              <PaginationBar info={data.pagination} {...pagination} />
             )}
           </>
         );

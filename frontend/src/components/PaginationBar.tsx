@@ -1,17 +1,19 @@
 import { Group, Pagination, Text } from "@mantine/core";
 import type { Pagination as PageInfo } from "@/lib/api";
 
+/** Which page a paged list shows, how to change it, and the page bar's accessible name. */
+export interface PageControl {
+  page: number;
+  onChange: (page: number) => void;
+  label: string;
+}
+
 export function PaginationBar({
   info,
   page,
   onChange,
   label,
-}: {
-  info: PageInfo | null | undefined;
-  page: number;
-  onChange: (page: number) => void;
-  label: string;
-}) {
+}: PageControl & { info: PageInfo | null | undefined }) {
   if (!info || info.totalPages <= 1) {
     return info ? (
       <Text size="sm" c="dimmed">

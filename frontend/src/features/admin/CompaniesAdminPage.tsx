@@ -1,12 +1,11 @@
 import { Anchor, Button, Group, Textarea, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { useDebouncedValue } from "@mantine/hooks";
-import { notifications } from "@mantine/notifications";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { MilestoneBadge } from "@/components/Badges";
 import { CohortPicker } from "@/components/CohortPicker";
-import { FormModal } from "@/components/FormModal";
+import { FormModal, useEditDialog, useFormDialog } from "@/components/FormModal";
 import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
 import { EmptyState } from "@/components/QueryState";
@@ -31,24 +30,16 @@ export function CompanyFormModal({
     initialValues: { name: "", description: "", joined_at: "", cohort_id: null as string | null },
     validate: { name: (v) => (v.trim() ? null : "Enter a name") },
   });
-  const { setValues } = form;
-  const { reset } = save;
-  useEffect(() => {
-    if (opened) {
-      reset();
-      setValues({
-        name: company?.name ?? "",
-        description: company?.description ?? "",
-        joined_at: company?.joined_at?.slice(0, 10) ?? "",
-        cohort_id: company?.cohort_id == null ? null : String(company.cohort_id),
-      });
-    }
-  }, [opened, company, setValues, reset]);
+  const dialog = useFormDialog({ opened, onClose }, form, save, () => ({
+    name: company?.name ?? "",
+    description: company?.description ?? "",
+    joined_at: company?.joined_at?.slice(0, 10) ?? "",
+    cohort_id: company?.cohort_id == null ? null : String(company.cohort_id),
+  }));
   const server = fieldErrors(save.error);
   return (
     <FormModal
-      opened={opened}
-      onClose={onClose}
+      {...dialog.modal}
       title={company ? `Edit ${company.name}` : "New company"}
       onSubmit={form.onSubmit((v) =>
         save.mutate(
@@ -59,16 +50,9 @@ export function CompanyFormModal({
             joined_at: v.joined_at ? new Date(`${v.joined_at}T00:00:00Z`).toISOString() : undefined,
             cohort_id: v.cohort_id ? Number(v.cohort_id) : null,
           },
-          {
-            onSuccess: (c) => {
-              notifications.show({ message: `${c.name} saved`, color: "green" });
-              onClose();
-            },
-          },
+          { onSuccess: (c) => dialog.saved(`${c.name} saved`) },
         ),
       )}
-      error={save.error}
-      loading={save.isPending}
       submitLabel="Save company"
     >
       <TextInput
@@ -94,21 +78,16 @@ export default function CompaniesAdminPage() {
   const [page, setPage] = useState(1);
   const [q, setQ] = useState("");
   const [debounced] = useDebouncedValue(q, 300);
-  const [editing, setEditing] = useState<Company | null>(null);
-  const [opened, setOpened] = useState(false);
+  const dialog = useEditDialog<Company>();
   const companies = useCompanies({ page, page_size: 25, q: debounced || undefined });
   const cohorts = useCohorts();
   const cohortNames = new Map((cohorts.data ?? []).map((c) => [c.id, c.name]));
-  const open = (c: Company | null) => {
-    setEditing(c);
-    setOpened(true);
-  };
   return (
     <>
       <PageHeader
         title="Companies"
         description="Create companies, edit them, and assign coaches and members."
-        actions={<Button onClick={() => open(null)}>New company</Button>}
+        actions={<Button onClick={() => dialog.open(null)}>New company</Button>}
       />
       <TextInput
         aria-label="Search companies"
@@ -156,7 +135,7 @@ export default function CompaniesAdminPage() {
                 <Button
                   size="xs"
                   variant="light"
-                  onClick={() => open(c)}
+                  onClick={() => dialog.open(c)}
                   aria-label={`Edit ${c.name}`}
                 >
                   Edit
@@ -175,7 +154,7 @@ export default function CompaniesAdminPage() {
         ]}
         pagination={{ page, onChange: setPage, label: "Company pages" }}
       />
-      <CompanyFormModal company={editing} opened={opened} onClose={() => setOpened(false)} />
+      <CompanyFormModal company={dialog.editing} opened={dialog.opened} onClose={dialog.onClose} />
     </>
   );
 }

@@ -3,7 +3,7 @@ import { useForm } from "@mantine/form";
 import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
-import { FormModal } from "@/components/FormModal";
+import { FormModal, useFormDialog } from "@/components/FormModal";
 import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
 import { EmptyState } from "@/components/QueryState";
@@ -28,11 +28,11 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
         v === "" || v.length >= 8 ? null : "At least 8 characters, or leave empty to invite",
     },
   });
+  const dialog = useFormDialog({ opened, onClose }, form, create);
   const server = fieldErrors(create.error);
   return (
     <FormModal
-      opened={opened}
-      onClose={onClose}
+      {...dialog.modal}
       title="New user"
       onSubmit={form.onSubmit((v) =>
         create.mutate(
@@ -43,21 +43,13 @@ function CreateUserModal({ opened, onClose }: { opened: boolean; onClose: () => 
             password: v.password || undefined,
           },
           {
-            onSuccess: (user) => {
-              notifications.show({
-                message: v.password
-                  ? `${user.name} can sign in now`
-                  : `Invitation sent to ${user.email}`,
-                color: "green",
-              });
-              form.reset();
-              onClose();
-            },
+            onSuccess: (user) =>
+              dialog.saved(
+                v.password ? `${user.name} can sign in now` : `Invitation sent to ${user.email}`,
+              ),
           },
         ),
       )}
-      error={create.error}
-      loading={create.isPending}
       submitLabel="Create user"
     >
       <TextInput

@@ -1,8 +1,7 @@
 import { Button, Group, TextInput, VisuallyHidden } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
-import { useEffect, useState } from "react";
-import { FormModal } from "@/components/FormModal";
+import { FormModal, useEditDialog, useFormDialog } from "@/components/FormModal";
 import { PagedTable } from "@/components/PagedTable";
 import { PageHeader } from "@/components/PageHeader";
 import { EmptyState } from "@/components/QueryState";
@@ -28,23 +27,15 @@ function CohortFormModal({
       starts_on: (v) => (v ? null : "Enter the start date"),
     },
   });
-  const { setValues } = form;
-  const { reset } = save;
-  useEffect(() => {
-    if (opened) {
-      reset();
-      setValues({
-        name: cohort?.name ?? "",
-        starts_on: cohort?.starts_on ?? "",
-        ends_on: cohort?.ends_on ?? "",
-      });
-    }
-  }, [opened, cohort, setValues, reset]);
+  const dialog = useFormDialog({ opened, onClose }, form, save, () => ({
+    name: cohort?.name ?? "",
+    starts_on: cohort?.starts_on ?? "",
+    ends_on: cohort?.ends_on ?? "",
+  }));
   const server = fieldErrors(save.error);
   return (
     <FormModal
-      opened={opened}
-      onClose={onClose}
+      {...dialog.modal}
       title={cohort ? `Edit ${cohort.name}` : "New cohort"}
       onSubmit={form.onSubmit((v) =>
         save.mutate(
@@ -54,16 +45,9 @@ function CohortFormModal({
             starts_on: v.starts_on,
             ends_on: v.ends_on || null,
           },
-          {
-            onSuccess: (c) => {
-              notifications.show({ message: `${c.name} saved`, color: "green" });
-              onClose();
-            },
-          },
+          { onSuccess: (c) => dialog.saved(`${c.name} saved`) },
         ),
       )}
-      error={save.error}
-      loading={save.isPending}
       submitLabel="Save cohort"
     >
       <TextInput
@@ -92,12 +76,7 @@ function CohortFormModal({
 export default function CohortsAdminPage() {
   const cohorts = useCohorts();
   const remove = useDeleteCohort();
-  const [editing, setEditing] = useState<Cohort | null>(null);
-  const [opened, setOpened] = useState(false);
-  const open = (c: Cohort | null) => {
-    setEditing(c);
-    setOpened(true);
-  };
+  const dialog = useEditDialog<Cohort>();
   const onDelete = (c: Cohort) =>
     remove.mutate(c.id, {
       onSuccess: () => notifications.show({ message: `${c.name} deleted`, color: "green" }),
@@ -108,7 +87,7 @@ export default function CohortsAdminPage() {
       <PageHeader
         title="Cohorts"
         description="The programme's intakes. Put each company in its cohort from the company form."
-        actions={<Button onClick={() => open(null)}>New cohort</Button>}
+        actions={<Button onClick={() => dialog.open(null)}>New cohort</Button>}
       />
       <PagedTable
         query={cohorts}
@@ -136,7 +115,7 @@ export default function CohortsAdminPage() {
                 <Button
                   size="xs"
                   variant="light"
-                  onClick={() => open(c)}
+                  onClick={() => dialog.open(c)}
                   aria-label={`Edit ${c.name}`}
                 >
                   Edit
@@ -159,7 +138,7 @@ export default function CohortsAdminPage() {
           },
         ]}
       />
-      <CohortFormModal cohort={editing} opened={opened} onClose={() => setOpened(false)} />
+      <CohortFormModal cohort={dialog.editing} opened={dialog.opened} onClose={dialog.onClose} />
     </>
   );
 }
