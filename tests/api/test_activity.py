@@ -53,7 +53,9 @@ def test_admin_reads_the_whole_programme_newest_first(aw, client_for):
 
 def test_coaches_read_only_their_companies(aw, client_for):
     w = aw.cohorts
-    assert _ids(client_for(w.coach_a).get("/activity"), aw) == ["e4", "e5", "e2", "e1"]
+    r = client_for(w.coach_a).get("/activity")
+    assert _ids(r, aw) == ["e4", "e5", "e2", "e1"]
+    assert json.loads(r.headers["X-Pagination"])["total"] == 4
     coach_b = client_for(w.coach_b)
     assert _ids(coach_b.get("/activity"), aw) == ["e3"]
     # Filtering on another coach's company or person finds nothing (no 404: no existence).
@@ -86,7 +88,10 @@ def test_members_have_no_activity_log(aw, client_for):
 def test_filters(aw, client_for, query, expected):
     w = aw.cohorts
     path = "/activity?" + query.format(a1=w.a1.id, coach_b=w.coach_b.id)
-    assert _ids(client_for(w.admin).get(path), aw) == expected
+    r = client_for(w.admin).get(path)
+    assert _ids(r, aw) == expected
+    # The total is counted apart from the page: the same filters, the same events.
+    assert json.loads(r.headers["X-Pagination"])["total"] == len(expected)
 
 
 def test_pages(aw, client_for):

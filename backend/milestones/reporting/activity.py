@@ -18,7 +18,7 @@ from milestones.extensions import db
 from milestones.models import Company, Evidence, HistoryEvent, HistoryEventType, User
 
 
-def activity_select(
+def _matching(
     viewer: User,
     *,
     company_id: int | None = None,
@@ -27,9 +27,28 @@ def activity_select(
     milestone: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> sa.Select[Any]:
-    """The events matching the filters, in the viewer's scope, newest first; columns
-    named as ActivityItemSchema's fields. `until` is excluded."""
+) -> list[Any]:
+    """The conditions on history_events alone for the filters, in the viewer's scope."""
+    h = HistoryEvent
+    conditions: list[Any] = [scope(viewer, h.company_id)]
+    filters = {
+        h.company_id: company_id,
+        h.actor_id: actor_id,
+        h.event: None if event is None else HistoryEventType(event),
+        h.milestone: None if milestone is None else MilestoneKey(milestone),
+    }
+    conditions += [column == value for column, value in filters.items() if value is not None]
+    if since is not None:
+        conditions.append(h.created_at >= since)
+    if until is not None:
+        conditions.append(h.created_at < until)
+    return conditions
+
+
+def activity_select(viewer: User, **filters: Any) -> sa.Select[Any]:
+    """The events matching the filters (company_id, actor_id, event, milestone, since,
+    until: excluded), in the viewer's scope, newest first; columns named as
+    ActivityItemSchema's fields."""
     h = HistoryEvent
     actor = aliased(User, name="actor")
     stmt: Any = (
@@ -51,32 +70,20 @@ def activity_select(
         .join(Company, Company.id == h.company_id)
         .join(actor, actor.id == h.actor_id)
         .outerjoin(Evidence, Evidence.id == h.evidence_id)
-        .where(scope(viewer, h.company_id))
+        .where(*_matching(viewer, **filters))
         .order_by(h.created_at.desc(), h.id.desc())
     )
-    filters = {
-        h.company_id: company_id,
-        h.actor_id: actor_id,
-        h.event: None if event is None else HistoryEventType(event),
-        h.milestone: None if milestone is None else MilestoneKey(milestone),
-    }
-    for column, value in filters.items():
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if since is not None:
-        stmt = stmt.where(h.created_at >= since)
-    if until is not None:
-        stmt = stmt.where(h.created_at < until)
     return stmt
 
 
 def activity_page(
     viewer: User, page: int, page_size: int, **filters: Any
 ) -> tuple[list[sa.Row[Any]], int]:
-    """(the rows of one page, the number of matching events): two statements."""
+    """(the rows of one page, the number of matching events): two statements. The count
+    reads history_events alone: its company and actor are required keys, so the joins
+    the page makes neither add nor drop an event."""
     stmt = activity_select(viewer, **filters)
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
-    )
+    where = _matching(viewer, **filters)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(HistoryEvent).where(*where))
     rows = list(db.session.execute(stmt.limit(page_size).offset((page - 1) * page_size)))
     return rows, total or 0
