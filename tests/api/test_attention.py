@@ -9,6 +9,7 @@ max(30, ceil(1.5 x 61)) = max(30, ceil(91.5)) = 92 days.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import threading
@@ -290,6 +291,26 @@ def test_stored_thresholds_follow_the_settings(programme, client_for, factory):
     assert stale_thresholds(db.session) == []
 
 
+def _together(app, *works) -> None:
+    """Run each callable in a thread of its own, in its own app context (so its own
+    transaction), wait for all, fail on any error, then read afresh."""
+    errors: list[BaseException] = []
+
+    def run(work) -> None:
+        try:
+            in_app_context(app, work)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    db.session.expire_all()
+
+
 @pytest.mark.postgres
 def test_two_concurrent_achievements_both_count_in_the_medians(app, factory, frozen):
     coach = factory.coach()
@@ -297,7 +318,6 @@ def test_two_concurrent_achievements_both_count_in_the_medians(app, factory, fro
     ids = [_company(factory, coach, f"Racer {i}", NOW - 90 * DAY).id for i in range(2)]
     db.session.commit()
     barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
     def achieve(company_id: int, days: int) -> None:
         status = db.session.scalar(
@@ -310,21 +330,7 @@ def test_two_concurrent_achievements_both_count_in_the_medians(app, factory, fro
         barrier.wait()  # both transactions have written before either commits
         db.session.commit()
 
-    def run(company_id: int, days: int) -> None:
-        try:
-            in_app_context(app, achieve, company_id, days)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [
-        threading.Thread(target=run, args=(i, d)) for i, d in zip(ids, (40, 50), strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    db.session.expire_all()
+    _together(app, *(functools.partial(achieve, i, d) for i, d in zip(ids, (40, 50), strict=True)))
     stored, computed = _stored_and_computed_medians()
     assert stored == computed and ("value_baseline", 30.0, 5) in stored  # 10 20 30 40 50
     assert stale_thresholds(db.session) == []
@@ -343,7 +349,6 @@ def test_a_median_change_racing_a_write_on_another_company(app, factory, frozen)
     db.session.commit()
     assert _stored_threshold("Bystander") == 30
     barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
 
     def achieve() -> None:
         status = db.session.scalar(
@@ -363,19 +368,7 @@ def test_a_median_change_racing_a_write_on_another_company(app, factory, frozen)
         barrier.wait()
         db.session.commit()
 
-    def run(work) -> None:
-        try:
-            in_app_context(app, work)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=(w,)) for w in (achieve, write_bystander)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    db.session.expire_all()
+    _together(app, achieve, write_bystander)
     # Achievers 10, 20, 30, 60: median 25, threshold max(30, ceil(37.5)) = 38.
     assert _stored_threshold("Bystander") == 38
     assert stale_thresholds(db.session) == []

@@ -238,7 +238,7 @@ def test_the_stats_rows_match_a_fresh_computation_after_api_writes(metrics_world
 
     from milestones.extensions import db
     from milestones.models import CompanyStats
-    from milestones.services.company_stats import company_stats_select
+    from milestones.services.stats_rows import company_stats_select
 
     w = metrics_world
     coach, admin = client_for(w.coach), client_for(w.admin)
