@@ -13,26 +13,40 @@ export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://$host:$port}
 $bin/milestones db upgrade
 logins=$($bin/milestones seed demo)
 
+# The start-up mail (this week's digests once they are due, what the seed queued) is
+# written to the log now, before the servers start, so that it comes above the banner.
+$bin/milestones digests send >/dev/null
+$bin/milestones notifications deliver --once >/dev/null
+
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+worker_log=$(mktemp)
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -f "$worker_log"
+}
 trap cleanup EXIT INT TERM
 
-if $bin/milestones notifications --help >/dev/null 2>&1; then
-  $bin/milestones notifications deliver &
-  pids+=($!)
-fi
+# The worker's lines go to the terminal and, until the banner, to a file: the banner
+# waits for its first line ("outbox worker started").
+$bin/milestones notifications deliver > >(tee "$worker_log") 2>&1 &
+pids+=($!)
 
 GUNICORN_LOG_LEVEL=${GUNICORN_LOG_LEVEL:-warning} \
   $bin/gunicorn --bind "$host:$port" --workers 2 --threads 4 "milestones:create_app()" &
 pids+=($!)
 
-# Wait until the API answers (or gunicorn gives up), then print the banner.
+# Wait until the API answers (or gunicorn gives up), then until the worker has started
+# (at most a few seconds more), then print the banner.
 for _ in $(seq 1 100); do
   kill -0 "${pids[-1]}" 2>/dev/null || break
   if $bin/python -c "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" \
       "http://$host:$port/api/v1/healthz" 2>/dev/null; then
     break
   fi
+  sleep 0.2
+done
+for _ in $(seq 1 50); do
+  [ -s "$worker_log" ] && break
   sleep 0.2
 done
 

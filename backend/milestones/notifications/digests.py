@@ -163,7 +163,14 @@ def send_due(now: datetime | None = None, *, force: bool = False) -> RunResult:
             if digest.recipient not in already and _queue(producer.kind, week, digest):
                 count += 1
         result.queued[producer.kind] = count
-        log.info("digests %s for %s: %s queued", producer.kind, week.label, count)
+        # Said when there is news: a worker looks every pass, and mostly finds none.
+        log.log(
+            logging.INFO if count else logging.DEBUG,
+            "digests %s for %s: %s queued",
+            producer.kind,
+            week.label,
+            count,
+        )
     db.session.rollback()
     return result
 
