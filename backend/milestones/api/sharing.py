@@ -90,8 +90,7 @@ class SharedPage(MethodView):
 @public
 @limiter.limit(_share_limit)
 def _no_token() -> NoReturn:
-    page.shared_page("")  # raises the unknown link's NotFound
-    raise AssertionError("unreachable")
+    raise page.not_shared()
 
 
 flask.Blueprint.add_url_rule(

@@ -47,9 +47,15 @@ _unwritten: dict[str, int] = {}  # token hash -> views this process has not writ
 _lock = threading.Lock()
 
 
+def not_shared() -> NotFound:
+    """The one answer for a link that does not exist, was revoked or has expired (and for
+    no token at all), so that none can be told from another."""
+    return NotFound(NOT_SHARED, code="not_shared")
+
+
 def _find(token: str) -> tuple[ShareLink, str, str]:
     if not token or len(token) > tokens.TOKEN_MAX:
-        raise NotFound(NOT_SHARED, code="not_shared")
+        raise not_shared()
     now = utcnow()
     row = db.session.execute(
         sa.select(ShareLink, Company.name, Company.description)
@@ -62,7 +68,7 @@ def _find(token: str) -> tuple[ShareLink, str, str]:
     ).first()
     if row is None:
         db.session.rollback()
-        raise NotFound(NOT_SHARED, code="not_shared")
+        raise not_shared()
     return row[0], row[1], row[2]
 
 
