@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
+from milestones.api.render import Payload
 from milestones.auth.policies import user
+from milestones.schemas.base import FastDump
 from milestones.schemas.reviews import (
     BulkReviewResultSchema,
     BulkReviewSchema,
@@ -16,22 +17,24 @@ from milestones.schemas.reviews import (
 )
 from milestones.services import reviews as reviews_service
 
+PENDING_ITEMS = PendingItemSchema(many=True)
+PENDING_SPEC = FastDump(PENDING_ITEMS).spec
+
 blp = Blueprint("reviews", __name__, url_prefix="/api/v1/reviews", description="Review queue")
 
 
 @blp.route("/pending")
 class PendingReviews(MethodView):
-    @blp.response(200, PendingItemSchema(many=True))
+    @blp.response(200, PENDING_ITEMS)
     @blp.alt_response(403, description="Members have no review queue")
     @blp.paginate()
-    def get(self, pagination_parameters: Any) -> Sequence[Any]:
+    def get(self, pagination_parameters: Any) -> Payload:
         """Submitted tasks and pending updates of the caller's companies, oldest first
         (coaches; admins read everyone's)"""
-        rows, total = reviews_service.pending(
-            user(), pagination_parameters.page, pagination_parameters.page_size
-        )
+        page = (user(), pagination_parameters.page, pagination_parameters.page_size)
+        payload, total = reviews_service.pending_payload(*page, PENDING_SPEC)
         pagination_parameters.item_count = total
-        return rows
+        return Payload(payload, check=lambda: reviews_service.pending(*page)[0])
 
 
 @blp.route("")

@@ -10,7 +10,6 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 
@@ -21,7 +20,7 @@ from milestones.extensions import db
 from milestones.models import Company, CompanyStats, Role, User
 from milestones.reporting import attention as attention_sql
 from milestones.reporting.common import now_param
-from milestones.sql.dialect import empty_json_array, int_const, iso_utc, json_object, whole_days
+from milestones.sql.dialect import int_const, json_rows, whole_days
 from milestones.sql.search import contains, like_pattern
 from milestones.sql.session import dialect_name
 from milestones.timeutil import utcnow
@@ -110,17 +109,8 @@ def _portfolio_json_stmt(
     _, page_stmt = _portfolio_stmts(*shape)
     descending = shape[5]
     page = page_stmt.subquery("page")
-    row = {key: iso_utc(page.c[name]) if is_time else page.c[name] for name, key, is_time in spec}
     sort_key = page.c.sort_key.desc() if descending else page.c.sort_key.asc()
-    rows = sa.func.json_agg(
-        aggregate_order_by(
-            json_object(row),
-            sort_key.nulls_last(),
-            page.c.sort_name,
-            page.c.company_id,
-        )
-    )
-    text: Any = sa.cast(sa.func.coalesce(rows, empty_json_array()), sa.Text)
+    text = json_rows(page, spec, sort_key.nulls_last(), page.c.sort_name, page.c.company_id)
     return sa.select(text, sa.func.max(page.c.total))
 
 

@@ -1,12 +1,12 @@
 """One review queue for the coach: every item waiting for a decision, and bulk decisions.
 
-A kind of reviewable item is a ReviewKind in KINDS: its pending rows as a SELECT of the
-queue's columns, and its approve and reject. The queue is a UNION ALL of the kinds'
-SELECTs; a bulk review calls each item's own approve or reject, so every rule (access,
-state, history, the stats refresh) stays with the service that owns the item.
+A kind of reviewable item is a ReviewKind in KINDS: its table, which of its rows are
+pending and since when, the queue's columns of a row, and its approve and reject. The
+queue is a UNION ALL of the kinds' pending rows; a bulk review calls each item's own
+approve or reject, so every rule (access, state, history, the stats refresh) stays with
+the service that owns the item.
 
-Adding a kind (e.g. proposed evidence): write its pending SELECT and its two decisions,
-and add one ReviewKind to KINDS.
+Adding a kind: write those parts and its two decisions, and add one ReviewKind to KINDS.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ from milestones.reporting.common import now_param
 from milestones.services import evidence_review
 from milestones.services import tasks as tasks_service
 from milestones.services import updates as updates_service
-from milestones.sql.dialect import const, is_, whole_days
+from milestones.sql.dialect import const, is_, json_rows, whole_days
+from milestones.sql.session import dialect_name
 from milestones.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -56,62 +57,46 @@ Decide = Callable[[User, int, str | None], Any]
 @dataclass(frozen=True)
 class ReviewKind:
     name: str
-    # Pending rows with the columns: kind, id, company_id, milestone, title, excerpt,
-    # author_id, submitted_at.
-    pending: Callable[[], sa.Select[Any]]
+    model: Any  # the mapped class of its rows
+    # Given the model (or an alias of it): since when a row has waited, the condition of
+    # its pending rows (read off a partial index ordered by (submitted, id)), and the
+    # queue's columns milestone, title, excerpt and author_id.
+    submitted: Callable[[Any], Any]
+    pending: Callable[[Any], Any]
+    details: Callable[[Any], dict[str, Any]]
     approve: Decide
     reject: Decide
-
-
-def _kind(name: str) -> Any:
-    return const(name).label("kind")
 
 
 def _cut(text: Any, length: int) -> Any:
     return sa.func.substr(text, 1, length)
 
 
-def _pending_tasks() -> sa.Select[Any]:
-    t = Task
-    return sa.select(
-        _kind("task"),
-        t.id,
-        t.company_id,
-        t.milestone,
-        _cut(t.title, TITLE_LENGTH).label("title"),
-        _cut(t.description, EXCERPT_LENGTH).label("excerpt"),
-        sa.func.coalesce(t.submitted_by_id, t.created_by_id).label("author_id"),
-        t.submitted_at.label("submitted_at"),
-    ).where(is_(t.status, TaskStatus.SUBMITTED))
+def _task_details(t: Any) -> dict[str, Any]:
+    return {
+        "milestone": t.milestone,
+        "title": _cut(t.title, TITLE_LENGTH),
+        "excerpt": _cut(t.description, EXCERPT_LENGTH),
+        "author_id": sa.func.coalesce(t.submitted_by_id, t.created_by_id),
+    }
 
 
-def _pending_updates() -> sa.Select[Any]:
-    u = ProgressUpdate
-    return sa.select(
-        _kind("update"),
-        u.id,
-        u.company_id,
-        u.milestone,
-        _cut(u.body, TITLE_LENGTH).label("title"),
-        _cut(u.body, EXCERPT_LENGTH).label("excerpt"),
-        u.created_by_id.label("author_id"),
-        u.created_at.label("submitted_at"),
-    ).where(is_(u.status, UpdateStatus.PENDING))
+def _update_details(u: Any) -> dict[str, Any]:
+    return {
+        "milestone": u.milestone,
+        "title": _cut(u.body, TITLE_LENGTH),
+        "excerpt": _cut(u.body, EXCERPT_LENGTH),
+        "author_id": u.created_by_id,
+    }
 
 
-def _pending_evidence() -> sa.Select[Any]:
-    """Members' proposed evidence."""
-    e = Evidence
-    return sa.select(
-        _kind("evidence"),
-        e.id,
-        e.company_id,
-        e.milestone,
-        _cut(e.title, TITLE_LENGTH).label("title"),
-        _cut(e.description, EXCERPT_LENGTH).label("excerpt"),
-        e.created_by_id.label("author_id"),
-        e.created_at.label("submitted_at"),
-    ).where(is_(e.review_status, ReviewStatus.PROPOSED), e.removed_at.is_(None))
+def _evidence_details(e: Any) -> dict[str, Any]:
+    return {
+        "milestone": e.milestone,
+        "title": _cut(e.title, TITLE_LENGTH),
+        "excerpt": _cut(e.description, EXCERPT_LENGTH),
+        "author_id": e.created_by_id,
+    }
 
 
 def _review_update(decision: UpdateStatus) -> Decide:
@@ -123,16 +108,30 @@ def _review_update(decision: UpdateStatus) -> Decide:
 KINDS: dict[str, ReviewKind] = {
     kind.name: kind
     for kind in (
-        ReviewKind("task", _pending_tasks, tasks_service.approve_task, tasks_service.reject_task),
+        ReviewKind(
+            "task",
+            Task,
+            lambda t: t.submitted_at,
+            lambda t: is_(t.status, TaskStatus.SUBMITTED),
+            _task_details,
+            tasks_service.approve_task,
+            tasks_service.reject_task,
+        ),
         ReviewKind(
             "update",
-            _pending_updates,
+            ProgressUpdate,
+            lambda u: u.created_at,
+            lambda u: is_(u.status, UpdateStatus.PENDING),
+            _update_details,
             _review_update(UpdateStatus.APPROVED),
             _review_update(UpdateStatus.REJECTED),
         ),
-        ReviewKind(
+        ReviewKind(  # members' proposed evidence
             "evidence",
-            _pending_evidence,
+            Evidence,
+            lambda e: e.created_at,
+            lambda e: sa.and_(is_(e.review_status, ReviewStatus.PROPOSED), e.removed_at.is_(None)),
+            _evidence_details,
             evidence_review.decide(accept=True),
             evidence_review.decide(accept=False),
         ),
@@ -154,9 +153,9 @@ def _queue_stmts(role: Role) -> tuple[sa.Select[Any], sa.Select[Any]]:
     in step with the same rows: submitted tasks, pending updates, proposed evidence), not
     a count of every pending item. The page: each kind gives its first `window` (offset +
     limit) visible rows, oldest first, read off its partial index of pending rows (PostgreSQL
-    does not merge-append a UNION ALL by itself, so the kinds are limited one by one);
-    those few are sorted together, and only the page's rows are joined to their company
-    and author."""
+    does not merge-append a UNION ALL by itself, so the kinds are limited one by one),
+    with only their kind, id, company and time; those few are sorted together, and only
+    the page's rows are read for their details and joined to their company and author."""
     stats = CompanyStats
     count = sa.select(sa.func.coalesce(sa.func.sum(stats.pending_approvals), 0)).where(
         scope(role, stats.company_id)
@@ -164,10 +163,12 @@ def _queue_stmts(role: Role) -> tuple[sa.Select[Any], sa.Select[Any]]:
     window = sa.bindparam("window", type_=sa.Integer())
     firsts = []
     for kind in KINDS.values():
-        rows = kind.pending()
+        m = kind.model
+        submitted = kind.submitted(m)
         first = (
-            rows.where(scope(role, rows.selected_columns.company_id))
-            .order_by(rows.selected_columns.submitted_at, rows.selected_columns.id)
+            sa.select(const(kind.name).label("kind"), m.id, m.company_id, submitted.label("at"))
+            .where(kind.pending(m), scope(role, m.company_id))
+            .order_by(submitted, m.id)
             .limit(window)
             .subquery(f"first_{kind.name}")
         )
@@ -177,48 +178,92 @@ def _queue_stmts(role: Role) -> tuple[sa.Select[Any], sa.Select[Any]]:
     # both is left to the final sort by kind.
     chosen = (
         sa.select(union)
-        .order_by(union.c.submitted_at, union.c.kind, union.c.id)
+        .order_by(union.c.at, union.c.kind, union.c.id)
         .limit(sa.bindparam("limit", type_=sa.Integer()))
         .offset(sa.bindparam("offset", type_=sa.Integer()))
-        .subquery("chosen")
+        .cte("chosen")
     )
+    # Only the page's rows are read for their details: per kind, its table joined to the
+    # page's rows of that kind.
+    items = []
+    for kind in KINDS.values():
+        item = sa.orm.aliased(kind.model, name=f"item_{kind.name}")
+        details = kind.details(item)
+        items.append(
+            sa.select(
+                chosen.c.kind,
+                chosen.c.id,
+                chosen.c.company_id,
+                chosen.c.at,
+                *(details[name].label(name) for name in ("milestone", "title", "excerpt")),
+                details["author_id"].label("author_id"),
+            )
+            .join(item, item.id == chosen.c.id)
+            .where(chosen.c.kind == const(kind.name))
+        )
+    shown = sa.union_all(*items).subquery("shown")
     author = sa.orm.aliased(User, name="author")
     page = (
         sa.select(
-            chosen.c.kind,
-            chosen.c.id,
-            chosen.c.company_id,
+            shown.c.kind,
+            shown.c.id,
+            shown.c.company_id,
             Company.name.label("company_name"),
-            chosen.c.milestone,
-            chosen.c.title,
-            chosen.c.excerpt,
-            chosen.c.author_id,
+            shown.c.milestone,
+            shown.c.title,
+            shown.c.excerpt,
+            shown.c.author_id,
             author.name.label("author_name"),
-            chosen.c.submitted_at,
-            whole_days(chosen.c.submitted_at, now_param()).label("age_days"),
+            shown.c.at.label("submitted_at"),
+            whole_days(shown.c.at, now_param()).label("age_days"),
         )
-        .join(Company, Company.id == chosen.c.company_id)
-        .join(author, author.id == chosen.c.author_id)
-        .order_by(chosen.c.submitted_at, chosen.c.kind, chosen.c.id)
+        .join(Company, Company.id == shown.c.company_id)
+        .join(author, author.id == shown.c.author_id)
+        .order_by(shown.c.at, shown.c.kind, shown.c.id)
     )
     return count, page
 
 
-def pending(viewer: User, page: int, page_size: int) -> tuple[Sequence[sa.Row[Any]], int]:
-    """(one page of the items waiting for review, their total): coaches see their
-    companies', admins everyone's (read-only), members none. Two statements."""
+def _queue_params(viewer: User, page: int, page_size: int) -> dict[str, Any]:
     require(Ability.VIEW_REVIEW_QUEUE, u=viewer)
-    count_stmt, page_stmt = _queue_stmts(viewer.role)
-    params = {
+    return {
         "viewer_id": viewer.id,
         "now": utcnow(),
         "limit": page_size,
         "offset": (page - 1) * page_size,
         "window": page * page_size,
     }
+
+
+def pending(viewer: User, page: int, page_size: int) -> tuple[Sequence[sa.Row[Any]], int]:
+    """(one page of the items waiting for review, their total): coaches see their
+    companies', admins everyone's (read-only), members none. Two statements."""
+    params = _queue_params(viewer, page, page_size)
+    count_stmt, page_stmt = _queue_stmts(viewer.role)
     total = db.session.scalar(count_stmt, params) or 0
     rows = db.session.execute(page_stmt, params).all() if total else []
     return rows, total
+
+
+def pending_payload(
+    viewer: User, page: int, page_size: int, spec: tuple[tuple[str, str, bool], ...]
+) -> tuple[str | Sequence[sa.Row[Any]], int]:
+    """pending(viewer, page, page_size) for api/render.py: (the page, the total). On
+    PostgreSQL one statement, and the page is JSON text in the shape `spec`
+    (FastDump.spec) gives, written by the database; elsewhere the rows."""
+    if dialect_name() != "postgresql":
+        return pending(viewer, page, page_size)
+    params = _queue_params(viewer, page, page_size)
+    text, total = db.session.execute(_queue_json_stmt(viewer.role, spec), params).one()
+    return text, total or 0
+
+
+@cache
+def _queue_json_stmt(role: Role, spec: tuple[tuple[str, str, bool], ...]) -> sa.Select[Any]:
+    count_stmt, page_stmt = _queue_stmts(role)
+    page = page_stmt.subquery("page")
+    text = json_rows(page, spec, page.c.submitted_at, page.c.kind, page.c.id)
+    return sa.select(text, count_stmt.scalar_subquery())
 
 
 # ---------------------------------------------------------------------------------------

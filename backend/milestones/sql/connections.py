@@ -25,6 +25,7 @@ keeps the driver's ordinary behaviour for that use.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -34,13 +35,25 @@ from sqlalchemy import event
 from milestones.extensions import db
 
 _IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the server
-_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_READ = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
 _LOCKING = re.compile(r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|_xact_lock", re.I)
+# A data-modifying WITH query: `name AS [[NOT] MATERIALIZED] (INSERT|UPDATE|DELETE|MERGE`
+# (PostgreSQL allows them at the top level only, so a statement that starts with SELECT
+# has none).
+_MODIFYING = re.compile(
+    r"\bAS\s+(NOT\s+)?(MATERIALIZED\s+)?\(\s*(INSERT|UPDATE|DELETE|MERGE)\b", re.I
+)
 
 
+@lru_cache(maxsize=1024)
 def is_plain_read(statement: str) -> bool:
-    """A SELECT that takes no row lock and no transaction-scoped advisory lock."""
-    return bool(_READ.match(statement)) and not _LOCKING.search(statement)
+    """A SELECT, or a WITH query of SELECTs, that takes no row lock and no
+    transaction-scoped advisory lock. Cached: the statements are the few texts of
+    SQLAlchemy's compiled cache, some of them several kilobytes long."""
+    read = _READ.match(statement)
+    if read is None or _LOCKING.search(statement):
+        return False
+    return read.group(1).upper() == "SELECT" or not _MODIFYING.search(statement)
 
 
 def _autocommit_on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:

@@ -5,7 +5,7 @@ SPEC definitions they serve: days_in_milestone and the other whole-day figures
 attention cut-offs (`days_before`), the ISO weeks of the 12-week trend (`iso_week`),
 last_activity (`greatest`) and the median of the milestone analytics (`median`:
 percentile_cont on PostgreSQL, an aggregate registered on every SQLite connection).
-PostgreSQL-only helpers write JSON in the database (`json_object`, `iso_utc`).
+PostgreSQL-only helpers write JSON in the database (`json_object`, `iso_utc`, `json_rows`).
 
 Constants written into the SQL text (`const`, `int_const`, `is_`) are rendered by the
 dialect's own literal quoting, never by formatting strings.
@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, expression
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -247,3 +248,12 @@ def json_object(pairs: dict[str, Any]) -> Any:
 def empty_json_array() -> Any:
     """PostgreSQL: the JSON value [] (what json_agg over no rows should have said)."""
     return sa.cast(const("[]"), sa.JSON())
+
+
+def json_rows(page: Any, spec: tuple[tuple[str, str, bool], ...], *order_by: Any) -> Any:
+    """PostgreSQL: the rows of the subquery `page` as one JSON array text, in the shape
+    `spec` gives (FastDump.spec: column, JSON key, is a time), in this order; [] when
+    there are none. An aggregate: a statement selecting it gives one row."""
+    row = {key: iso_utc(page.c[name]) if is_time else page.c[name] for name, key, is_time in spec}
+    rows = sa.func.json_agg(aggregate_order_by(json_object(row), *order_by))
+    return sa.cast(sa.func.coalesce(rows, empty_json_array()), sa.Text)
