@@ -160,11 +160,16 @@ def test_cut_offs_are_exact_to_the_microsecond_under_changed_settings(
         add_task(company, "value_baseline", TaskStatus.SUBMITTED, submitted, author=coach)
     _company(factory, coach, "Silent", now - 10 * DAY)
     _company(factory, coach, "Nearly silent", now - 10 * DAY + micro)
+    # No median (no achiever): the threshold is stall_min_days, 30 days from the start.
+    _company(factory, coach, "Stalled", now - 30 * DAY)
+    _company(factory, coach, "Nearly stalled", now - 30 * DAY + micro)
     assert _attention(client_for(coach)) == {
         "Waiting": ["reviews_waiting"],
         "Not yet": [],
         "Silent": ["inactive"],
         "Nearly silent": [],
+        "Stalled": ["stalled", "inactive"],
+        "Nearly stalled": ["inactive"],
     }
 
 
@@ -254,7 +259,13 @@ def _stored_and_computed_medians():
 
 def _stored_threshold(name):
     company = db.session.scalar(sa.select(Company).where(Company.name == name))
-    return db.session.get(CompanyStats, company.id).stall_threshold_days
+    stats = db.session.get(CompanyStats, company.id)
+    # The time it stalls moves with the threshold: its milestone's start plus that.
+    if stats.stall_threshold_days is None:
+        assert stats.stall_at is None
+    else:
+        assert stats.stall_at == stats.current_started_at + stats.stall_threshold_days * DAY
+    return stats.stall_threshold_days
 
 
 def test_stored_medians_follow_every_status_write(programme, factory):

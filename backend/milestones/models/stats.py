@@ -50,6 +50,9 @@ class CompanyStats(Base):
     sort_name: Mapped[str] = mapped_column(sa.String(200))
     # reporting/attention.threshold_of the current milestone (NULL once all are achieved).
     stall_threshold_days: Mapped[int | None]
+    # reporting/attention.stall_at_of: current_started_at + the threshold in days, when the
+    # company stalls (NULL without either), kept with the threshold.
+    stall_at: Mapped[datetime | None]
 
 
 class MilestoneMedian(Base):

@@ -8,11 +8,12 @@ row:
   the transactions that write statuses, as company_stats is;
 - each company's threshold depends only on its current milestone, the medians and the
   settings, so company_stats stores it (threshold_of, computed when the row is, and
-  again by the transactions that change the medians or the settings);
+  again by the transactions that change the medians or the settings), and with it the
+  time the company stalls (stall_at_of: the milestone's start plus the threshold);
 - the review and silence cut-offs are the request's `now` less the settings' days,
   computed in the statement from programme_settings (so a portfolio request reads no
-  settings row apart), and each row's reasons are CASE expressions over its
-  company_stats row.
+  settings row apart), and each row's reasons are three comparisons of its stored
+  times (stall_at, oldest_pending_at, last_activity) with `now` and the cut-offs.
 
 A company's threshold is max(stall_min_days, ceil(stall_factor x median_days)) for its
 current milestone, or stall_min_days when that milestone has no median (fewer than
@@ -36,7 +37,7 @@ from milestones import programme
 from milestones.models import MilestoneMedian, ProgrammeSettings
 from milestones.reporting import analytics
 from milestones.reporting.common import now_param
-from milestones.sql.dialect import const, days_before, floor_int, int_const
+from milestones.sql.dialect import const, days_before, floor_int, int_const, whole_days
 
 REASONS = ("stalled", "reviews_waiting", "inactive")
 MIN_ACHIEVERS = 3
@@ -137,89 +138,120 @@ def threshold_of(milestone: Any) -> ColumnElement[Any]:
     )
 
 
-def cutoffs(name: str = "cutoffs") -> sa.Subquery:
-    """One row: the times before which a review waits too long (`review`) and a company
-    is silent (`silent`), the request's `now` less the settings' days, read in the
-    statement (so a portfolio request reads no settings row apart). A fence (OFFSET 0),
-    joined once: inlined, each use would be a subplan of its own."""
+def stall_at_of(started: Any, threshold: Any) -> ColumnElement[Any]:
+    """When a company whose current milestone started at `started` stalls: `threshold`
+    days (of 86,400 seconds) later, as company_stats stores it; NULL without either. Its
+    days in the milestone reach the threshold exactly then, so `stall_at <= now` is the
+    stall and the whole days from stall_at to now are the days over the threshold."""
+    return days_before(started, -threshold)
+
+
+@dataclass(frozen=True)
+class Cutoffs:
+    review: ColumnElement[Any]  # a review submitted at or before it waits too long
+    silent: ColumnElement[Any]  # a company last active at or before it is silent
+
+
+def cutoffs() -> Cutoffs:
+    """The request's `now` less the settings' days, each an uncorrelated scalar subquery
+    of programme_settings (or the defaults while it has no row): read in the statement,
+    so a portfolio request reads no settings row apart, and computed once per statement
+    (an InitPlan), not per row."""
     defaults = programme.DEFAULTS
     review_days = _setting(ProgrammeSettings.stale_review_days, defaults.stale_review_days)
     inactive_days = _setting(ProgrammeSettings.inactive_days, defaults.inactive_days)
+    return Cutoffs(
+        review=sa.select(days_before(now_param(), review_days)).scalar_subquery(),
+        silent=sa.select(days_before(now_param(), inactive_days)).scalar_subquery(),
+    )
+
+
+def _conditions(stats: Any, cut: Cutoffs) -> tuple[ColumnElement[bool], ...]:
+    """The reasons, in REASONS order: comparisons of stored times with the request's
+    now and the cut-offs."""
     return (
-        sa.select(
-            days_before(now_param(), review_days).label("review"),
-            days_before(now_param(), inactive_days).label("silent"),
-        )
-        .offset(0)
-        .subquery(name)
+        stats.stall_at <= now_param(),
+        stats.oldest_pending_at <= cut.review,
+        stats.last_activity <= cut.silent,
     )
 
 
-def _mask(stats: Any, threshold: Any, days: Any, cut: sa.Subquery) -> ColumnElement[int]:
+def _mask(stats: Any, cut: Cutoffs) -> ColumnElement[int]:
     """One bit per reason that holds, in REASONS order."""
-    conditions = (
-        sa.and_(threshold.is_not(None), days >= threshold),
-        stats.oldest_pending_at <= cut.c.review,
-        stats.last_activity <= cut.c.silent,
-    )
     return sum(
-        (sa.case((c, int_const(1 << i)), else_=int_const(0)) for i, c in enumerate(conditions)),
+        (
+            sa.case((c, int_const(1 << i)), else_=int_const(0))
+            for i, c in enumerate(_conditions(stats, cut))
+        ),
         start=int_const(0),
     )
 
 
-def _columns(median_days: Any, threshold: Any, days: Any, mask: Any) -> Columns:
+def _count(stats: Any, cut: Cutoffs) -> ColumnElement[int]:
+    """How many reasons hold."""
+    return sum(
+        (sa.case((c, int_const(1)), else_=int_const(0)) for c in _conditions(stats, cut)),
+        start=int_const(0),
+    )
+
+
+def _over(stats: Any) -> ColumnElement[int]:
+    """Whole days past the threshold (negative before it; the threshold's opposite when
+    the milestone has no start, as days in milestone are then 0); NULL once all are
+    achieved."""
+    threshold = stats.stall_threshold_days
+    return sa.case(
+        (threshold.is_(None), sa.null()),
+        (stats.stall_at.is_(None), -threshold),
+        else_=whole_days(stats.stall_at, now_param()),
+    )
+
+
+def _sort_key(count: Any, over: Any) -> ColumnElement[int]:
+    """Ascending: most reasons first, then furthest over the threshold (clamped)."""
+    clamped = sa.case(
+        (over.is_(None), int_const(-_CLAMP)),
+        (over > _CLAMP, int_const(_CLAMP)),
+        (over < -_CLAMP, int_const(-_CLAMP)),
+        else_=over,
+    )
+    return -(count * int_const(_SPAN) + clamped)
+
+
+def columns(stats: Any, median_row: Any, cut: Cutoffs) -> Columns:
+    """The attention of a company_stats row `stats` (an alias), given the row of
+    medians() joined on its current milestone."""
+    mask = _mask(stats, cut)
     held = {m: [r for i, r in enumerate(REASONS) if m >> i & 1] for m in range(1 << len(REASONS))}
     text = sa.case({int_const(m): const(json.dumps(r)) for m, r in held.items()}, value=mask)
-    count = sa.case({int_const(m): int_const(len(r)) for m, r in held.items()}, value=mask)
-    over = sa.case(
-        (threshold.is_(None), int_const(-_CLAMP)),
-        (days - threshold > _CLAMP, int_const(_CLAMP)),
-        (days - threshold < -_CLAMP, int_const(-_CLAMP)),
-        else_=days - threshold,
-    )
+    count = _count(stats, cut)
     return Columns(
-        median_days=median_days,
-        stall_threshold_days=threshold,
+        median_days=median_row.c.median_days,
+        stall_threshold_days=stats.stall_threshold_days,
         count=count,
         attention=json_list(text),
-        sort_key=-(count * int_const(_SPAN) + over),
+        sort_key=_sort_key(count, _over(stats)),
     )
 
 
-def columns(stats: Any, median_row: Any, days: ColumnElement[Any], cut: sa.Subquery) -> Columns:
-    """The attention of a company_stats row `stats` (an alias), given the row of
-    medians() joined on its current milestone, its days in the current milestone and
-    the cutoffs() joined to the statement."""
-    threshold = stats.stall_threshold_days
-    mask = _mask(stats, threshold, days, cut)
-    return _columns(median_row.c.median_days, threshold, days, mask)
-
-
-def every_company(
-    stats: Any, days: ColumnElement[Any], visible: ColumnElement[bool]
-) -> tuple[Any, Columns]:
-    """(a subquery of the company_id, sort_name, days, threshold and reasons of every
-    company_stats row `visible` keeps, the attention columns over it): for filtering and
-    sorting companies by attention without reading the companies.
+def every_company(stats: Any, visible: ColumnElement[bool]) -> tuple[Any, Columns]:
+    """(a subquery of the company_id, sort_name, how many reasons hold and the days over
+    the threshold of every company_stats row `visible` keeps, the attention columns over it that
+    filtering and sorting need): for filtering and sorting companies by attention
+    without reading the companies.
 
     The subquery is a fence (OFFSET 0): PostgreSQL would otherwise inline it and compute
-    the days and the reasons again at every use (the filter, the sort key, the count),
-    several times a row."""
-    threshold = stats.stall_threshold_days
-    cut = cutoffs("attention_cutoffs")
+    the reasons again at every use (the filter, the sort key), several times a row."""
     facts = (
         sa.select(
             stats.company_id,
             stats.sort_name,
-            days.label("days"),
-            threshold.label("threshold"),
-            _mask(stats, threshold, days, cut).label("mask"),
+            _count(stats, cutoffs()).label("count"),
+            _over(stats).label("over"),
         )
-        .join(cut, sa.true())
         .where(visible)
         .offset(0)
         .subquery("attention")
     )
     c = facts.c
-    return facts, _columns(sa.null(), c.threshold, c.days, c.mask)
+    return facts, Columns(sa.null(), sa.null(), c.count, sa.null(), _sort_key(c.count, c.over))

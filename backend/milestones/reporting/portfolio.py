@@ -171,9 +171,7 @@ def _chosen_by_attention(
     role: Role,
 ) -> Any:
     a = aliased(CompanyStats, name="a")
-    facts, attention = attention_sql.every_company(
-        a, _days_in_milestone(a), scope(role, a.company_id)
-    )
+    facts, attention = attention_sql.every_company(a, scope(role, a.company_id))
     keys: dict[str, Any] = {
         "name": facts.c.sort_name,
         "current_milestone": s.position,
@@ -248,8 +246,7 @@ def _portfolio_stmts(
     )
     stats = aliased(CompanyStats, name="stats")
     medians = attention_sql.medians()
-    cut = attention_sql.cutoffs()
-    shown = attention_sql.columns(stats, medians, _days_in_milestone(stats), cut)
+    shown = attention_sql.columns(stats, medians, attention_sql.cutoffs())
     page_stmt = (
         sa.select(
             page.c.company_id,
@@ -276,7 +273,6 @@ def _portfolio_stmts(
         .join(Company, Company.id == page.c.company_id)
         .join(stats, stats.company_id == page.c.company_id)
         .outerjoin(medians, medians.c.milestone == stats.current_milestone)
-        .join(cut, sa.true())
         .order_by(*ordering(page.c.sort_key, page.c.sort_name, page.c.company_id))
     )
     return count_stmt, page_stmt

@@ -113,7 +113,12 @@ def _threshold_update() -> Any:
     return (
         sa.update(_TABLE)
         .where(t.company_id.in_(sa.bindparam("ids", expanding=True)))
-        .values(stall_threshold_days=attention.threshold_of(t.current_milestone))
+        .values(
+            stall_threshold_days=attention.threshold_of(t.current_milestone),
+            stall_at=attention.stall_at_of(
+                t.current_started_at, attention.threshold_of(t.current_milestone)
+            ),
+        )
     )
 
 

@@ -190,6 +190,7 @@ def company_stats_select(ids: Any) -> sa.Select[Any]:
     src = source.subquery("source")
     activity, from_clause = _with_activity(src, ids)
     latest = suggestions.latest_metrics(ids=ids)
+    threshold = attention.threshold_of(src.c.current_milestone)
     from_clause = from_clause.outerjoin(latest, latest.c.company_id == src.c.company_id)
     return sa.select(
         src.c.company_id,
@@ -202,5 +203,6 @@ def company_stats_select(ids: Any) -> sa.Select[Any]:
         suggestions.suggested_milestone(src.c.current_milestone, latest).label(
             "suggested_milestone"
         ),
-        attention.threshold_of(src.c.current_milestone).label("stall_threshold_days"),
+        threshold.label("stall_threshold_days"),
+        attention.stall_at_of(src.c.current_started_at, threshold).label("stall_at"),
     ).select_from(from_clause)
