@@ -220,7 +220,7 @@ def _sort_key(count: Any, over: Any) -> ColumnElement[int]:
 
 def columns(stats: Any, median_row: Any, cut: Cutoffs) -> Columns:
     """The attention of a company_stats row `stats` (an alias), given the row of
-    medians() joined on its current milestone."""
+    medians() joined on its current milestone and the cutoffs()."""
     mask = _mask(stats, cut)
     held = {m: [r for i, r in enumerate(REASONS) if m >> i & 1] for m in range(1 << len(REASONS))}
     text = sa.case({int_const(m): const(json.dumps(r)) for m, r in held.items()}, value=mask)
@@ -235,10 +235,10 @@ def columns(stats: Any, median_row: Any, cut: Cutoffs) -> Columns:
 
 
 def every_company(stats: Any, visible: ColumnElement[bool]) -> tuple[Any, Columns]:
-    """(a subquery of the company_id, sort_name, how many reasons hold and the days over
-    the threshold of every company_stats row `visible` keeps, the attention columns over it that
-    filtering and sorting need): for filtering and sorting companies by attention
-    without reading the companies.
+    """(a subquery of the company_id, sort_name, how many reasons hold and the days
+    over the threshold of every company_stats row `visible` keeps, the attention columns
+    over it that filtering and sorting need): for filtering and sorting companies by
+    attention without reading the companies.
 
     The subquery is a fence (OFFSET 0): PostgreSQL would otherwise inline it and compute
     the reasons again at every use (the filter, the sort key), several times a row."""
