@@ -72,30 +72,14 @@ def _cut(text: Any, length: int) -> Any:
     return sa.func.substr(text, 1, length)
 
 
-def _task_details(t: Any) -> dict[str, Any]:
+def _details(row: Any, title: Any, excerpt: Any, author_id: Any) -> dict[str, Any]:
+    """The queue's columns of a pending row: its milestone, the start of its title and
+    of its text, and its author."""
     return {
-        "milestone": t.milestone,
-        "title": _cut(t.title, TITLE_LENGTH),
-        "excerpt": _cut(t.description, EXCERPT_LENGTH),
-        "author_id": sa.func.coalesce(t.submitted_by_id, t.created_by_id),
-    }
-
-
-def _update_details(u: Any) -> dict[str, Any]:
-    return {
-        "milestone": u.milestone,
-        "title": _cut(u.body, TITLE_LENGTH),
-        "excerpt": _cut(u.body, EXCERPT_LENGTH),
-        "author_id": u.created_by_id,
-    }
-
-
-def _evidence_details(e: Any) -> dict[str, Any]:
-    return {
-        "milestone": e.milestone,
-        "title": _cut(e.title, TITLE_LENGTH),
-        "excerpt": _cut(e.description, EXCERPT_LENGTH),
-        "author_id": e.created_by_id,
+        "milestone": row.milestone,
+        "title": _cut(title, TITLE_LENGTH),
+        "excerpt": _cut(excerpt, EXCERPT_LENGTH),
+        "author_id": author_id,
     }
 
 
@@ -113,7 +97,9 @@ KINDS: dict[str, ReviewKind] = {
             Task,
             lambda t: t.submitted_at,
             lambda t: is_(t.status, TaskStatus.SUBMITTED),
-            _task_details,
+            lambda t: _details(
+                t, t.title, t.description, sa.func.coalesce(t.submitted_by_id, t.created_by_id)
+            ),
             tasks_service.approve_task,
             tasks_service.reject_task,
         ),
@@ -122,7 +108,7 @@ KINDS: dict[str, ReviewKind] = {
             ProgressUpdate,
             lambda u: u.created_at,
             lambda u: is_(u.status, UpdateStatus.PENDING),
-            _update_details,
+            lambda u: _details(u, u.body, u.body, u.created_by_id),
             _review_update(UpdateStatus.APPROVED),
             _review_update(UpdateStatus.REJECTED),
         ),
@@ -131,7 +117,7 @@ KINDS: dict[str, ReviewKind] = {
             Evidence,
             lambda e: e.created_at,
             lambda e: sa.and_(is_(e.review_status, ReviewStatus.PROPOSED), e.removed_at.is_(None)),
-            _evidence_details,
+            lambda e: _details(e, e.title, e.description, e.created_by_id),
             evidence_review.decide(accept=True),
             evidence_review.decide(accept=False),
         ),
