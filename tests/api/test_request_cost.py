@@ -63,6 +63,7 @@ def test_plain_reads_are_told_from_writes_and_locks():
     assert not is_plain_read("with y as materialized ( delete from t returning a) select 1")
     assert not is_plain_read("WITH a AS (SELECT 1), b AS NOT MATERIALIZED (INSERT INTO t ...")
     assert not is_plain_read("WITH x AS (SELECT * FROM t FOR UPDATE) SELECT * FROM x")
+    assert not is_plain_read("WITH x AS(DELETE FROM t RETURNING a) SELECT * FROM x")
     # A WITH query of SELECTs is a read (the review queue's page is one), whatever its
     # constants say.
     assert is_plain_read("WITH chosen AS (SELECT 'update' AS kind FROM t) SELECT * FROM chosen")

@@ -41,7 +41,7 @@ _LOCKING = re.compile(r"\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|_
 # (PostgreSQL allows them at the top level only, so a statement that starts with SELECT
 # has none).
 _MODIFYING = re.compile(
-    r"\bAS\s+(NOT\s+)?(MATERIALIZED\s+)?\(\s*(INSERT|UPDATE|DELETE|MERGE)\b", re.I
+    r"\bAS\s*(NOT\s+)?(MATERIALIZED\s*)?\(\s*(INSERT|UPDATE|DELETE|MERGE)\b", re.I
 )
 
 
