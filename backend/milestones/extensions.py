@@ -3,6 +3,8 @@ milestones.api.api, beside the blueprints it serves."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -12,10 +14,36 @@ from flask_sqlalchemy import SQLAlchemy
 
 from milestones.models.base import Base
 
+
+class RouteLimiter(Limiter):
+    """Flask-Limiter without its check before every request while it has nothing to
+    check there. That check evaluates only application, default, meta and blueprint
+    limits (and the in-memory fallback's); a route's own `@limiter.limit` is checked by
+    its decorator when the view runs. This app sets none of them, so the check resolved
+    and filtered an empty set of limits on every request; set one and it runs again."""
+
+    def _check_request_limit(
+        self, callable_name: str | None = None, in_middleware: bool = True
+    ) -> None:
+        if in_middleware and not self._has_request_wide_limits():
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+    def _has_request_wide_limits(self) -> bool:
+        manager: Any = self.limit_manager
+        return bool(
+            manager._application_limits
+            or manager._default_limits
+            or manager._blueprint_limits
+            or self._meta_limits
+            or self._in_memory_fallback
+        )
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 mail = Mail()
 # Limits are declared per route (login counts its failures in services/auth.py); the
 # storage is RATELIMIT_STORAGE_URI, the app's database by default (sql/rate_limits.py).
-limiter = Limiter(get_remote_address, default_limits=[], headers_enabled=True)
+limiter = RouteLimiter(get_remote_address, default_limits=[], headers_enabled=True)

@@ -6,11 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
+from flask_limiter._manager import LimitManager
+from flask_limiter.util import get_remote_address
 from limits import RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
-from milestones.extensions import db, limiter
+from milestones.extensions import RouteLimiter, db, limiter
 from milestones.models import RateLimitHit
 from milestones.sql.rate_limits import DatabaseStorage, delete_expired
 
@@ -86,3 +89,52 @@ def test_a_hit_counts_when_the_request_rolls_back(app, factory):
     assert rows() == 1
     assert limiter.storage.reset() == 1
     assert rows() == 0
+
+
+def _tiny_app(**config: str) -> tuple[Flask, RouteLimiter]:
+    app = Flask(__name__)
+    app.config.update(RATELIMIT_STORAGE_URI="memory://", **config)
+    tiny = RouteLimiter(get_remote_address, headers_enabled=True)
+    tiny.init_app(app)
+
+    def open_view() -> str:
+        return "ok"
+
+    def limited_view() -> str:
+        return "ok"
+
+    app.add_url_rule("/open", "open", open_view)
+    app.add_url_rule("/limited", "limited", tiny.limit("2 per minute")(limited_view))
+    return app, tiny
+
+
+def test_the_check_before_every_request_is_skipped_while_no_limit_is_request_wide(
+    monkeypatch,
+):
+    app, _ = _tiny_app()
+    client = app.test_client()
+    calls: list[bool] = []
+    original = LimitManager.resolve_limits
+
+    def spy(self, *args, **kwargs):
+        calls.append(bool(kwargs.get("in_middleware", args[4] if len(args) > 4 else False)))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(LimitManager, "resolve_limits", spy)
+    assert [client.get("/open").status_code for _ in range(3)] == [200, 200, 200]
+    assert calls == []  # nothing was resolved for a route without limits
+    # a route's own limit is still checked (by its decorator), with its headers
+    answers = [client.get("/limited") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[1].headers["X-RateLimit-Remaining"] == "0"
+    assert calls == [False, False, False]
+
+
+def test_a_request_wide_limit_is_still_checked_before_every_request():
+    app, tiny = _tiny_app(RATELIMIT_DEFAULT="2 per minute")
+    client = app.test_client()
+    assert [client.get("/open").status_code for _ in range(3)] == [200, 200, 429]
+    app_limited, _ = _tiny_app(RATELIMIT_APPLICATION="1 per minute")
+    other = app_limited.test_client()
+    assert [other.get("/open").status_code for _ in range(2)] == [200, 429]
+    assert tiny._has_request_wide_limits()
