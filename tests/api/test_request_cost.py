@@ -133,6 +133,27 @@ def test_the_user_is_read_at_every_request(factory, client_for):
     assert client.get("/ping").status_code == 401
 
 
+@postgres
+def test_long_statements_are_converted_once(factory, client_for):
+    from psycopg import _queries
+
+    coach = factory.coach()
+    company = factory.company(coaches=[coach])
+    client = client_for(coach)
+    assert _queries.MAX_CACHED_STATEMENT_LENGTH == 64 * 1024
+    path = f"/companies/{company.id}/metrics"
+    assert client.get(path).status_code == 200
+    with statements() as sent:
+        before = _queries._query2pg.cache_info()
+        assert client.get(path).status_code == 200
+        after = _queries._query2pg.cache_info()
+    longest = max(len(statement.encode()) for statement, _ in sent)
+    assert longest > 4096  # past psycopg's own limit
+    # every statement of the second request was converted before: all hits (one more
+    # than SQLAlchemy saw: the session's user, read on the driver's cursor)
+    assert (after.hits - before.hits, after.misses - before.misses) == (len(sent) + 1, 0)
+
+
 def test_json_is_written_as_before(app):
     with app.test_request_context():
         response = jsonify(
