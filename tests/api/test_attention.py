@@ -222,7 +222,7 @@ def test_filter_and_sort(programme, client_for):
     assert [row["name"] for row in r.get_json()] == names[:4]
     r = client.get("/portfolio", query_string={"sort": "-attention", "page_size": 2})
     assert [row["name"] for row in r.get_json()] == ["Fresh review", "Nearly silent"]
-    # The totals (a window count on the first pages, a count apart past the last one).
+    # The totals, past the last page too (PostgreSQL: in the page's own statement).
     for query, total in (({"sort": "attention"}, 7), ({"attention": "true"}, 4)):
         for page, size in ((1, 2), (2, 3), (9, 2)):
             r = client.get("/portfolio", query_string={**query, "page": page, "page_size": size})

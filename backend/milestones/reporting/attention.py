@@ -41,9 +41,11 @@ from milestones.sql.dialect import const, days_before, floor_int, int_const, who
 
 REASONS = ("stalled", "reviews_waiting", "inactive")
 MIN_ACHIEVERS = 3
-# sort=attention orders by one key: reasons x _SPAN + days over the threshold (clamped).
-_SPAN = 10_000_000
-_CLAMP = _SPAN // 2 - 1
+# sort=attention orders by one key: reasons x _SPAN + days over the threshold. The days
+# are an int4 in the SQL, so |over| <= 2**31 < _SPAN / 2 and the key never overflows a
+# bigint; _NO_THRESHOLD, below any int4, puts a company without threshold last.
+_SPAN = 10**10
+_NO_THRESHOLD = -(2**31) - 1
 
 
 class json_list(expression.FunctionElement[Any]):
@@ -109,9 +111,7 @@ def _larger(a: Any, b: Any) -> ColumnElement[int]:
 class Columns:
     median_days: ColumnElement[Any]
     stall_threshold_days: ColumnElement[Any]
-    count: ColumnElement[int]  # how many reasons hold
     attention: ColumnElement[Any]  # the JSON list of the reasons that hold
-    sort_key: ColumnElement[int]  # ascending: most reasons first, then furthest over
 
 
 def _setting(column: Any, default: Any) -> ColumnElement[Any]:
@@ -208,14 +208,9 @@ def _over(stats: Any) -> ColumnElement[int]:
 
 
 def _sort_key(count: Any, over: Any) -> ColumnElement[int]:
-    """Ascending: most reasons first, then furthest over the threshold (clamped)."""
-    clamped = sa.case(
-        (over.is_(None), int_const(-_CLAMP)),
-        (over > _CLAMP, int_const(_CLAMP)),
-        (over < -_CLAMP, int_const(-_CLAMP)),
-        else_=over,
-    )
-    return -(count * int_const(_SPAN) + clamped)
+    """Ascending: most reasons first, then furthest over the threshold, then those
+    without a threshold."""
+    return -(count * int_const(_SPAN) + sa.func.coalesce(over, int_const(_NO_THRESHOLD)))
 
 
 def columns(stats: Any, median_row: Any, cut: Cutoffs) -> Columns:
@@ -224,34 +219,26 @@ def columns(stats: Any, median_row: Any, cut: Cutoffs) -> Columns:
     mask = _mask(stats, cut)
     held = {m: [r for i, r in enumerate(REASONS) if m >> i & 1] for m in range(1 << len(REASONS))}
     text = sa.case({int_const(m): const(json.dumps(r)) for m, r in held.items()}, value=mask)
-    count = _count(stats, cut)
     return Columns(
         median_days=median_row.c.median_days,
         stall_threshold_days=stats.stall_threshold_days,
-        count=count,
         attention=json_list(text),
-        sort_key=_sort_key(count, _over(stats)),
     )
 
 
-def every_company(stats: Any, visible: ColumnElement[bool]) -> tuple[Any, Columns]:
-    """(a subquery of the company_id, sort_name, how many reasons hold and the days
-    over the threshold of every company_stats row `visible` keeps, the attention columns
-    over it that filtering and sorting need): for filtering and sorting companies by
-    attention without reading the companies.
+@dataclass(frozen=True)
+class Ranking:
+    held: ColumnElement[bool]  # some reason holds
+    sort_key: ColumnElement[int]  # ascending: most reasons first, then furthest over
 
-    The subquery is a fence (OFFSET 0): PostgreSQL would otherwise inline it and compute
-    the reasons again at every use (the filter, the sort key), several times a row."""
-    facts = (
-        sa.select(
-            stats.company_id,
-            stats.sort_name,
-            _count(stats, cutoffs()).label("count"),
-            _over(stats).label("over"),
-        )
-        .where(visible)
-        .offset(0)
-        .subquery("attention")
+
+def ranking(stats: Any) -> Ranking:
+    """For filtering and sorting the companies of company_stats rows `stats` (an alias)
+    by attention, without reading the companies: whether any reason holds (the
+    comparisons ORed, so most rows stop at the first), and the sort key (computed once
+    a row: selected, the ORDER BY reuses it)."""
+    cut = cutoffs()
+    return Ranking(
+        held=sa.or_(*_conditions(stats, cut)),
+        sort_key=_sort_key(_count(stats, cut), _over(stats)),
     )
-    c = facts.c
-    return facts, Columns(sa.null(), sa.null(), c.count, sa.null(), _sort_key(c.count, c.over))

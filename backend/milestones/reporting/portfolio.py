@@ -7,7 +7,7 @@ reporting/attention.py (SPEC Part 2), read from company_stats
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -74,7 +74,7 @@ def portfolio(viewer: User, **query: Any) -> tuple[list[sa.Row[Any]], int]:
     last one). `query`: the arguments of _portfolio_request (q, milestone, sort, order,
     page, page_size). Rows carry the fields of PortfolioRowSchema (and `total`)."""
     shape, params = _portfolio_request(viewer, **query)
-    count_stmt, page_stmt = _portfolio_stmts(*shape)
+    count_stmt, _, page_stmt = _portfolio_stmts(*shape)
     rows = list(db.session.execute(page_stmt, params))
     total = _total(rows[0].total if rows else None, query.get("page", 1), count_stmt, params)
     return rows, total
@@ -84,7 +84,7 @@ def every_row(viewer: User, **query: Any) -> tuple[sa.Select[Any], dict[str, Any
     """(statement, parameters) of every row the portfolio lists with these filters and
     this sort: its page statement, with one page holding them all (the exports)."""
     shape, params = _portfolio_request(viewer, **query, page=1, page_size=2**31 - 1)
-    return _portfolio_stmts(*shape)[1], params
+    return _portfolio_stmts(*shape).page, params
 
 
 def portfolio_payload(
@@ -97,21 +97,20 @@ def portfolio_payload(
     if dialect_name() != "postgresql":
         return portfolio(viewer, **query)
     shape, params = _portfolio_request(viewer, **query)
-    count_stmt, _ = _portfolio_stmts(*shape)
-    text, found = db.session.execute(_portfolio_json_stmt(shape, spec), params).one()
-    return text, _total(found, query.get("page", 1), count_stmt, params)
+    text, total = db.session.execute(_portfolio_json_stmt(shape, spec), params).one()
+    return text, total
 
 
 @cache
 def _portfolio_json_stmt(
     shape: tuple[Any, ...], spec: tuple[tuple[str, str, bool], ...]
 ) -> sa.Select[Any]:
-    _, page_stmt = _portfolio_stmts(*shape)
+    count_stmt, rows, _ = _portfolio_stmts(*shape)
     descending = shape[5]
-    page = page_stmt.subquery("page")
+    page = rows.subquery("page")
     sort_key = page.c.sort_key.desc() if descending else page.c.sort_key.asc()
     text = json_rows(page, spec, sort_key.nulls_last(), page.c.sort_name, page.c.company_id)
-    return sa.select(text, sa.func.max(page.c.total))
+    return sa.select(text, count_stmt.scalar_subquery())
 
 
 def _days_in_milestone(s: Any) -> ColumnElement[int | None]:
@@ -135,9 +134,9 @@ def _chosen(
 
     By default from companies (by name: read off ix_companies_lower_name), with
     company_stats (`s`) joined only when a filter or the sort needs it. To filter or sort
-    by attention, from every visible company's attention (reporting/attention's
-    every_company, over company_stats alone), with companies joined only to search or
-    filter by cohort."""
+    by attention, from company_stats alone (reporting/attention's ranking: whether a
+    reason holds, the sort key), with companies joined only to search or filter by
+    cohort."""
     if sort == "attention" or attention_only:
         return _chosen_by_attention(search, milestone, attention_only, sort, cohort, s, role)
     keys: dict[str, Any] = {
@@ -170,26 +169,23 @@ def _chosen_by_attention(
     s: Any,
     role: Role,
 ) -> Any:
-    a = aliased(CompanyStats, name="a")
-    facts, attention = attention_sql.every_company(a, scope(role, a.company_id))
+    ranked = attention_sql.ranking(s)
     keys: dict[str, Any] = {
-        "name": facts.c.sort_name,
+        "name": s.sort_name,
         "current_milestone": s.position,
         "days_in_milestone": _days_in_milestone(s),
-        "attention": attention.sort_key,
+        "attention": ranked.sort_key,
     }
     key: Any = keys[sort] if sort in keys else getattr(s, sort)
-    chosen = sa.select(
-        facts.c.company_id, key.label("sort_key"), facts.c.sort_name.label("sort_name")
+    chosen = sa.select(s.company_id, key.label("sort_key"), s.sort_name.label("sort_name")).where(
+        scope(role, s.company_id)
     )
     if attention_only:
-        chosen = chosen.where(attention.count > int_const(0))
-    if milestone is not None or sort not in ("name", "attention"):
-        chosen = chosen.join(s, s.company_id == facts.c.company_id)
+        chosen = chosen.where(ranked.held)
     if search or cohort:
-        chosen = chosen.join(Company, Company.id == facts.c.company_id)
+        chosen = chosen.join(Company, Company.id == s.company_id)
     chosen = _filtered(chosen, search, milestone, cohort, s)
-    return chosen, key, facts.c.sort_name, facts.c.company_id
+    return chosen, key, s.sort_name, s.company_id
 
 
 def _filtered(chosen: Any, search: bool, milestone: str | None, cohort: bool, s: Any) -> Any:
@@ -207,6 +203,12 @@ def _filtered(chosen: Any, search: bool, milestone: str | None, cohort: bool, s:
     return chosen
 
 
+class _Statements(NamedTuple):
+    matches: sa.Select[Any]  # how many companies match
+    rows: sa.Select[Any]  # the page's rows
+    page: sa.Select[Any]  # the page's rows, each with the total
+
+
 @cache
 def _portfolio_stmts(
     role: Role,
@@ -216,23 +218,19 @@ def _portfolio_stmts(
     sort: str,
     descending: bool,
     cohort: bool,
-) -> tuple[sa.Select[Any], sa.Select[Any]]:
-    """The COUNT and the page statement for one shape of request.
+) -> _Statements:
+    """The statements of one shape of request.
 
     The page is chosen first from the visible, filtered companies on the sort key alone
-    (by name: read off ix_companies_lower_name, whatever the offset); only then are its
-    rows joined to company_stats and their fields computed. company_stats is joined
-    before paging only when a filter or the sort needs it. The total is an uncorrelated
-    subquery, computed once.
+    (by name: read off ix_companies_lower_name, whatever the offset; by attention, from
+    one pass over company_stats, the key computed once a row); only then are its rows
+    joined to company_stats and their fields computed. company_stats is joined before
+    paging only when a filter or the sort needs it. The total is an uncorrelated
+    subquery (computed once, and whether the page has rows or not).
     """
     s = aliased(CompanyStats, name="s")
     chosen, key, by_name, by_id = _chosen(role, search, milestone, attention_only, sort, cohort, s)
     count_stmt = sa.select(sa.func.count()).select_from(chosen.subquery())
-    # Attention is computed for every visible company before paging whatever happens:
-    # the total then comes with it (a window count) rather than from a second pass.
-    windowed = attention_only or sort == "attention"
-    if windowed:
-        chosen = chosen.add_columns(sa.func.count().over().label("total"))
 
     def ordering(sort_key: Any, sort_name: Any, company_id: Any) -> list[Any]:
         first = (sort_key.desc() if descending else sort_key.asc()).nulls_last()
@@ -247,7 +245,7 @@ def _portfolio_stmts(
     stats = aliased(CompanyStats, name="stats")
     medians = attention_sql.medians()
     shown = attention_sql.columns(stats, medians, attention_sql.cutoffs())
-    page_stmt = (
+    rows = (
         sa.select(
             page.c.company_id,
             Company.name,
@@ -265,7 +263,6 @@ def _portfolio_stmts(
             stats.oldest_pending_at,
             stats.suggested_milestone,
             Company.cohort_id,
-            (page.c.total if windowed else count_stmt.scalar_subquery()).label("total"),
             page.c.sort_key,
             page.c.sort_name,
         )
@@ -275,4 +272,6 @@ def _portfolio_stmts(
         .outerjoin(medians, medians.c.milestone == stats.current_milestone)
         .order_by(*ordering(page.c.sort_key, page.c.sort_name, page.c.company_id))
     )
-    return count_stmt, page_stmt
+    return _Statements(
+        count_stmt, rows, rows.add_columns(count_stmt.scalar_subquery().label("total"))
+    )
