@@ -165,7 +165,7 @@ def _queue_stmts(role: Role) -> tuple[sa.Select[Any], sa.Select[Any]]:
     chosen = (
         sa.select(union)
         .order_by(union.c.at, union.c.kind, union.c.id)
-        .limit(sa.bindparam("limit", type_=sa.Integer()))
+        .limit(sa.bindparam("limit", type_=sa.Integer(), literal_execute=True))
         .offset(sa.bindparam("offset", type_=sa.Integer()))
         .cte("chosen")
     )
