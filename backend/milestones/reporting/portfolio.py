@@ -21,6 +21,7 @@ from milestones.models import Company, CompanyStats, Role, User
 from milestones.reporting import attention as attention_sql
 from milestones.reporting.common import now_param
 from milestones.sql.dialect import int_const, json_rows, whole_days
+from milestones.sql.paging import page_params, paged
 from milestones.sql.search import contains, like_pattern
 from milestones.sql.session import dialect_name
 from milestones.timeutil import utcnow
@@ -48,8 +49,7 @@ def _portfolio_request(
     params: dict[str, Any] = {
         "viewer_id": viewer.id,
         "now": now,
-        "limit": page_size,
-        "offset": (page - 1) * page_size,
+        **page_params(page, page_size),
     }
     if q:
         params["pattern"] = like_pattern(q)
@@ -236,12 +236,7 @@ def _portfolio_stmts(
         first = (sort_key.desc() if descending else sort_key.asc()).nulls_last()
         return [first, company_id] if sort == "name" else [first, sort_name, company_id]
 
-    page = (
-        chosen.order_by(*ordering(key, by_name, by_id))
-        .limit(sa.bindparam("limit", type_=sa.Integer(), literal_execute=True))
-        .offset(sa.bindparam("offset", type_=sa.Integer()))
-        .subquery("page")
-    )
+    page = paged(chosen.order_by(*ordering(key, by_name, by_id))).subquery("page")
     stats = aliased(CompanyStats, name="stats")
     medians = attention_sql.medians()
     shown = attention_sql.columns(stats, medians, attention_sql.cutoffs())
@@ -280,9 +275,8 @@ def _portfolio_stmts(
     # key (LATERAL ... LIMIT 1, which the planner does not turn into a join). As a join
     # the planner hashed the whole companies table to find 50 of them (it prices a
     # primary-key probe of companies as a read from disk): a millisecond at 10,000
-    # companies. The page size is written into the SQL (one text per size) so that the
-    # generic plan knows the page holds `limit` rows; otherwise PostgreSQL priced it
-    # above the custom plans and planned every execution again.
+    # companies. (Its generic plan is kept because paged() writes the page size into the
+    # SQL; otherwise PostgreSQL planned every execution again.)
     one = (
         sa.select(Company.name, Company.cohort_id)
         .where(Company.id == page.c.company_id)

@@ -41,6 +41,7 @@ from milestones.services import evidence_review
 from milestones.services import tasks as tasks_service
 from milestones.services import updates as updates_service
 from milestones.sql.dialect import const, is_, json_rows, whole_days
+from milestones.sql.paging import page_params, paged
 from milestones.sql.session import dialect_name
 from milestones.timeutil import utcnow
 
@@ -162,13 +163,7 @@ def _queue_stmts(role: Role) -> tuple[sa.Select[Any], sa.Select[Any]]:
     union = sa.union_all(*firsts).subquery("pending")
     # (submitted_at, id): the order of every kind's index; a task and an update sharing
     # both is left to the final sort by kind.
-    chosen = (
-        sa.select(union)
-        .order_by(union.c.at, union.c.kind, union.c.id)
-        .limit(sa.bindparam("limit", type_=sa.Integer(), literal_execute=True))
-        .offset(sa.bindparam("offset", type_=sa.Integer()))
-        .cte("chosen")
-    )
+    chosen = paged(sa.select(union).order_by(union.c.at, union.c.kind, union.c.id)).cte("chosen")
     # Only the page's rows are read for their details: per kind, its table joined to the
     # page's rows of that kind.
     items = []
@@ -215,8 +210,7 @@ def _queue_params(viewer: User, page: int, page_size: int) -> dict[str, Any]:
     return {
         "viewer_id": viewer.id,
         "now": utcnow(),
-        "limit": page_size,
-        "offset": (page - 1) * page_size,
+        **page_params(page, page_size),
         "window": page * page_size,
     }
 
