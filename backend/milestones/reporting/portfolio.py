@@ -237,15 +237,17 @@ def _portfolio_stmts(
         return [first, company_id] if sort == "name" else [first, sort_name, company_id]
 
     page = paged(chosen.order_by(*ordering(key, by_name, by_id))).subquery("page")
-    stats = aliased(CompanyStats, name="stats")
     medians = attention_sql.medians()
-    shown = attention_sql.columns(stats, medians, attention_sql.cutoffs())
+    cut = attention_sql.cutoffs()
 
-    def rows_of(name: Any, cohort_id: Any) -> sa.Select[Any]:
+    def rows_of(stats: Any, company: Any) -> sa.Select[Any]:
+        """The page's rows, its fields read from `stats` (company_stats' columns) and
+        `company` (the name and cohort_id of companies)."""
+        shown = attention_sql.columns(stats, medians, cut)
         return (
             sa.select(
                 page.c.company_id,
-                name.label("name"),
+                company.name.label("name"),
                 stats.current_milestone,
                 _days_in_milestone(stats).label("days_in_milestone"),
                 stats.achieved_count,
@@ -259,32 +261,40 @@ def _portfolio_stmts(
                 shown.median_days.label("median_days"),
                 stats.oldest_pending_at,
                 stats.suggested_milestone,
-                cohort_id.label("cohort_id"),
+                company.cohort_id.label("cohort_id"),
                 page.c.sort_key,
                 page.c.sort_name,
             )
             .select_from(page)
-            .join(stats, stats.company_id == page.c.company_id)
-            .outerjoin(medians, medians.c.milestone == stats.current_milestone)
             .order_by(*ordering(page.c.sort_key, page.c.sort_name, page.c.company_id))
         )
 
     total = count_stmt.scalar_subquery().label("total")
-    joined = rows_of(Company.name, Company.cohort_id).join(Company, Company.id == page.c.company_id)
-    # PostgreSQL, for the page written as JSON: each company of the page read by primary
-    # key (LATERAL ... LIMIT 1, which the planner does not turn into a join). As a join
-    # the planner hashed the whole companies table to find 50 of them (it prices a
-    # primary-key probe of companies as a read from disk): a millisecond at 10,000
-    # companies. (Its generic plan is kept because paged() writes the page size into the
-    # SQL; otherwise PostgreSQL planned every execution again.)
+    stats = aliased(CompanyStats, name="stats")
+    joined = (
+        rows_of(stats, Company)
+        .join(stats, stats.company_id == page.c.company_id)
+        .outerjoin(medians, medians.c.milestone == stats.current_milestone)
+        .join(Company, Company.id == page.c.company_id)
+    )
+    # PostgreSQL, for the page written as JSON: each company of the page and its
+    # company_stats row read by primary key (LATERAL ... LIMIT 1, which the planner does
+    # not turn into a join). As joins the planner hashed the whole companies and
+    # company_stats tables to find 50 rows of each (it prices a primary-key probe as a
+    # read from disk): a millisecond at 10,000 companies. (Its generic plan is kept
+    # because paged() writes the page size into the SQL; otherwise PostgreSQL planned
+    # every execution again.)
     one = (
-        sa.select(Company.name, Company.cohort_id)
+        sa.select(Company.name, Company.cohort_id, *CompanyStats.__table__.c)
+        .join(CompanyStats, CompanyStats.company_id == Company.id)
         .where(Company.id == page.c.company_id)
         .limit(1)
         .lateral("company")
     )
     return _Statements(
         count_stmt,
-        rows_of(one.c.name, one.c.cohort_id).join(one, sa.true()),
+        rows_of(one.c, one.c)
+        .join(one, sa.true())
+        .outerjoin(medians, medians.c.milestone == one.c.current_milestone),
         joined.add_columns(total),
     )
