@@ -25,7 +25,7 @@ from milestones.models.notification import (
 from milestones.models.rate_limit import RateLimitHit
 from milestones.models.settings import ProgrammeSettings
 from milestones.models.sharing import ShareLink
-from milestones.models.stats import CompanyStats, MilestoneMedian
+from milestones.models.stats import CompanyStats, MilestoneMedian, ProgrammeCounts
 from milestones.models.task import (
     ProgressUpdate,
     ReviewDecision,
@@ -59,6 +59,7 @@ __all__ = [
     "OutboxPayload",
     "OutboxStatus",
     "PasswordToken",
+    "ProgrammeCounts",
     "ProgrammeSettings",
     "ProgressUpdate",
     "RateLimitHit",

@@ -78,3 +78,23 @@ class MilestoneMedian(Base):
     in_progress: Mapped[int] = mapped_column(server_default="0")
     avg_days: Mapped[float | None] = mapped_column(sa.Double)
     median_days_any: Mapped[float | None] = mapped_column(sa.Double)
+
+
+class ProgrammeCounts(Base):
+    """The programme's totals for the lists an admin reads whole (PostgreSQL): how many
+    companies there are and the sum of their company_stats.pending_approvals, the
+    portfolio's and the review queue's totals when every company is seen and nothing
+    filters them, read from one row instead of counting 10,000.
+
+    Kept by the database itself (migration 0015): statement-level triggers on companies
+    and company_stats add what each statement inserted, deleted or changed, in that
+    statement's transaction, whoever writes (the app, a COPY, a cascade). At most one
+    row, id 1, created by the first write that counts (a TRUNCATE of both tables leaves
+    it absent, which reads as zeros). SQLite has no such triggers: there the totals are
+    counted and this table stays empty."""
+
+    __tablename__ = "programme_counts"
+
+    id: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, autoincrement=False)
+    companies: Mapped[int]
+    pending_approvals: Mapped[int]

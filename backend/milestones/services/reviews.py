@@ -21,13 +21,14 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from milestones.auth.abilities import Ability, require
-from milestones.auth.policies import Action, scope
+from milestones.auth.policies import Action, scope, sees_every_company
 from milestones.errors import Conflict, DomainError, NotFound
 from milestones.extensions import db
 from milestones.models import (
     Company,
     CompanyStats,
     Evidence,
+    ProgrammeCounts,
     ProgressUpdate,
     ReviewStatus,
     Role,
@@ -36,7 +37,7 @@ from milestones.models import (
     UpdateStatus,
     User,
 )
-from milestones.reporting.common import now_param
+from milestones.reporting.common import now_param, programme_count
 from milestones.services import evidence_review
 from milestones.services import tasks as tasks_service
 from milestones.services import updates as updates_service
@@ -243,6 +244,10 @@ def _queue_json_stmt(role: Role, spec: tuple[tuple[str, str, bool], ...]) -> sa.
     count_stmt, page_stmt = _queue_stmts(role)
     page = page_stmt.subquery("page")
     text = json_rows(page, spec, page.c.submitted_at, page.c.kind, page.c.id)
+    if sees_every_company(role):
+        # Every company's: the sum PostgreSQL keeps (models.ProgrammeCounts), not a sum
+        # over every company_stats row (0.95 ms at 10,000 companies).
+        return sa.select(text, programme_count(ProgrammeCounts.pending_approvals))
     return sa.select(text, count_stmt.scalar_subquery())
 
 
