@@ -1,4 +1,4 @@
-"""programme_counts: company count and pending approvals, kept by PostgreSQL triggers
+"""programme_counts: companies, pending approvals, history events, kept by triggers
 
 Revision ID: 0015
 Revises: 0014
@@ -18,16 +18,18 @@ depends_on = None
 # alone (and unlocked). INSERT ... ON CONFLICT DO UPDATE fires both the INSERT and the
 # UPDATE trigger, each with its own rows.
 _FUNCTIONS = """
-CREATE FUNCTION programme_counts_add(companies_delta bigint, pending_delta bigint)
+CREATE FUNCTION programme_counts_add(companies_delta bigint, pending_delta bigint,
+                                     events_delta bigint)
 RETURNS void LANGUAGE sql AS $$
-    INSERT INTO programme_counts AS c (id, companies, pending_approvals)
-    VALUES (1, companies_delta, pending_delta)
+    INSERT INTO programme_counts AS c (id, companies, pending_approvals, history_events)
+    VALUES (1, companies_delta, pending_delta, events_delta)
     ON CONFLICT (id) DO UPDATE SET
         companies = c.companies + EXCLUDED.companies,
-        pending_approvals = c.pending_approvals + EXCLUDED.pending_approvals
+        pending_approvals = c.pending_approvals + EXCLUDED.pending_approvals,
+        history_events = c.history_events + EXCLUDED.history_events
 $$;
 
-CREATE FUNCTION programme_counts_companies() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION programme_counts_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     delta bigint;
 BEGIN
@@ -36,8 +38,13 @@ BEGIN
     ELSE
         SELECT -count(*) INTO delta FROM old_rows;
     END IF;
-    IF delta <> 0 THEN
-        PERFORM programme_counts_add(delta, 0);
+    IF delta = 0 THEN
+        RETURN NULL;
+    END IF;
+    IF TG_TABLE_NAME = 'companies' THEN
+        PERFORM programme_counts_add(delta, 0, 0);
+    ELSE
+        PERFORM programme_counts_add(0, 0, delta);
     END IF;
     RETURN NULL;
 END $$;
@@ -54,15 +61,17 @@ BEGIN
         SELECT coalesce(sum(pending_approvals), 0) INTO removed FROM old_rows;
     END IF;
     IF added <> removed THEN
-        PERFORM programme_counts_add(0, added - removed);
+        PERFORM programme_counts_add(0, added - removed, 0);
     END IF;
     RETURN NULL;
 END $$;
 """
 
 _TRIGGERS = (
-    ("companies", "INSERT", "NEW TABLE AS new_rows", "programme_counts_companies"),
-    ("companies", "DELETE", "OLD TABLE AS old_rows", "programme_counts_companies"),
+    ("companies", "INSERT", "NEW TABLE AS new_rows", "programme_counts_rows"),
+    ("companies", "DELETE", "OLD TABLE AS old_rows", "programme_counts_rows"),
+    ("history_events", "INSERT", "NEW TABLE AS new_rows", "programme_counts_rows"),
+    ("history_events", "DELETE", "OLD TABLE AS old_rows", "programme_counts_rows"),
     ("company_stats", "INSERT", "NEW TABLE AS new_rows", "programme_counts_pending"),
     (
         "company_stats",
@@ -84,6 +93,7 @@ def upgrade():
         sa.Column("id", sa.SmallInteger(), autoincrement=False, nullable=False),
         sa.Column("companies", sa.Integer(), nullable=False),
         sa.Column("pending_approvals", sa.Integer(), nullable=False),
+        sa.Column("history_events", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_programme_counts")),
     )
     if op.get_bind().dialect.name != "postgresql":
@@ -91,7 +101,7 @@ def upgrade():
     # No write to either table until the migration's transaction commits, so the rows
     # already there are counted once, by the INSERT below, and every later one by the
     # triggers.
-    op.execute("LOCK TABLE companies, company_stats IN SHARE MODE")
+    op.execute("LOCK TABLE companies, company_stats, history_events IN SHARE MODE")
     op.execute(_FUNCTIONS)
     for table, operation, referencing, function in _TRIGGERS:
         op.execute(
@@ -99,9 +109,10 @@ def upgrade():
             f" REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
         )
     op.execute(
-        "INSERT INTO programme_counts (id, companies, pending_approvals) SELECT 1,"
-        " (SELECT count(*) FROM companies),"
-        " (SELECT coalesce(sum(pending_approvals), 0) FROM company_stats)"
+        "INSERT INTO programme_counts (id, companies, pending_approvals, history_events)"
+        " SELECT 1, (SELECT count(*) FROM companies),"
+        " (SELECT coalesce(sum(pending_approvals), 0) FROM company_stats),"
+        " (SELECT count(*) FROM history_events)"
     )
 
 
@@ -110,6 +121,6 @@ def downgrade():
         for table, operation, _, _ in _TRIGGERS:
             op.execute(f"DROP TRIGGER {_trigger_name(table, operation)} ON {table}")
         op.execute("DROP FUNCTION programme_counts_pending()")
-        op.execute("DROP FUNCTION programme_counts_companies()")
-        op.execute("DROP FUNCTION programme_counts_add(bigint, bigint)")
+        op.execute("DROP FUNCTION programme_counts_rows()")
+        op.execute("DROP FUNCTION programme_counts_add(bigint, bigint, bigint)")
     op.drop_table("programme_counts")

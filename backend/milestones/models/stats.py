@@ -82,19 +82,21 @@ class MilestoneMedian(Base):
 
 class ProgrammeCounts(Base):
     """The programme's totals for the lists an admin reads whole (PostgreSQL): how many
-    companies there are and the sum of their company_stats.pending_approvals, the
-    portfolio's and the review queue's totals when every company is seen and nothing
-    filters them, read from one row instead of counting 10,000.
+    companies and history events there are and the sum of the companies'
+    company_stats.pending_approvals: the totals of the portfolio, the activity log and
+    the review queue when every company is seen and nothing filters them, read from one
+    row instead of counting 10,000 companies or 60,000 events.
 
-    Kept by the database itself (migration 0015): statement-level triggers on companies
-    and company_stats add what each statement inserted, deleted or changed, in that
-    statement's transaction, whoever writes (the app, a COPY, a cascade). At most one
-    row, id 1, created by the first write that counts (a TRUNCATE of both tables leaves
-    it absent, which reads as zeros). SQLite has no such triggers: there the totals are
-    counted and this table stays empty."""
+    Kept by the database itself (migration 0015): statement-level triggers on companies,
+    company_stats and history_events add what each statement inserted, deleted or
+    changed, in that statement's transaction, whoever writes (the app, a COPY, a
+    cascade). At most one row, id 1, created by the first write that counts (a TRUNCATE
+    of the tables leaves it absent, which reads as zeros). SQLite has no such triggers:
+    there the totals are counted and this table stays empty."""
 
     __tablename__ = "programme_counts"
 
     id: Mapped[int] = mapped_column(sa.SmallInteger, primary_key=True, autoincrement=False)
     companies: Mapped[int]
     pending_approvals: Mapped[int]
+    history_events: Mapped[int]

