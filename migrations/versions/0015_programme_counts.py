@@ -98,7 +98,7 @@ def upgrade():
     )
     if op.get_bind().dialect.name != "postgresql":
         return
-    # No write to either table until the migration's transaction commits, so the rows
+    # No write to the three tables until the migration's transaction commits, so the rows
     # already there are counted once, by the INSERT below, and every later one by the
     # triggers.
     op.execute("LOCK TABLE companies, company_stats, history_events IN SHARE MODE")
