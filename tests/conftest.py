@@ -83,6 +83,9 @@ def make_app(database_url: str, tmp: Path, **overrides: Any) -> Flask:
         # Every fast JSON path (FastDump, the database's json_agg) is compared with the
         # schema's dump of the same data (api/render.py).
         "RENDER_CHECK": True,
+        # Every request the response cache would have answered is computed too and
+        # compared with what it kept (api/response_cache.py).
+        "RESPONSE_CACHE_CHECK": True,
         **overrides,
     }
     os.environ.setdefault("INSTANCE_PATH", str(tmp / "instance"))

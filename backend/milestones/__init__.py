@@ -49,6 +49,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
 
+    from milestones.api import response_cache
+
+    response_cache.init_app(app)  # after the gate and every other after_request
+
     hops = int(app.config.get("TRUST_PROXY_HOPS") or 0)
     if hops > 0:
         # Behind nginx (and maybe a load balancer): take client address, scheme and host

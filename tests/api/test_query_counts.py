@@ -98,13 +98,15 @@ def test_statement_counts_do_not_grow_with_the_data(app, client_for):
     # A portfolio page is one statement, whatever the filter or sort: the settings the
     # attention cut-offs need are read inside it, the medians and thresholds are stored.
     # Past the last page too on PostgreSQL (the total is a subquery of the statement
-    # the database writes as JSON); elsewhere such a page counts its total apart.
+    # the database writes as JSON); elsewhere such a page counts its total apart. On
+    # PostgreSQL a computed answer of a view the response cache keeps also reads when the
+    # clock next changes it (reporting/boundaries.py): one statement more.
+    kept = 1 if db.engine.dialect.name == "postgresql" else 0
     portfolio = {key: n for key, n in small.items() if key[1].startswith("/portfolio")}
     past = {key: portfolio.pop(key) for key in list(portfolio) if "page=99" in key[1]}
-    assert set(portfolio.values()) == {1}, portfolio
-    assert set(past.values()) == {1 if db.engine.dialect.name == "postgresql" else 2}, past
+    assert set(portfolio.values()) == {1 + kept}, portfolio
+    assert set(past.values()) == {2}, past
     # The review queue is one statement on PostgreSQL (the total a subquery of the page
     # the database writes as JSON); two elsewhere (the total, then the page).
     reviews = {key: n for key, n in small.items() if key[1].startswith("/reviews")}
-    expected = 1 if db.engine.dialect.name == "postgresql" else 2
-    assert set(reviews.values()) == {expected}, reviews
+    assert set(reviews.values()) == {2}, reviews

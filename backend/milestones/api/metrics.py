@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
 from milestones.api.render import Payload
+from milestones.api.response_cache import cached_response, per_company, programme_wide
 from milestones.auth.abilities import Ability, require
 from milestones.auth.policies import Action, company_or_404, user
 from milestones.reporting.analytics import milestone_analytics
@@ -33,6 +34,7 @@ PORTFOLIO_SPEC = FastDump(PORTFOLIO_ROWS).spec
 
 
 @blp.route("/companies/<int:company_id>/metrics")
+@cached_response(per_company)
 class CompanyMetrics(MethodView):
     @blp.response(200, COMPANY_METRICS)
     def get(self, company_id: int) -> Payload:
@@ -44,6 +46,7 @@ class CompanyMetrics(MethodView):
 
 
 @blp.route("/portfolio")
+@cached_response(programme_wide)
 class Portfolio(MethodView):
     @blp.arguments(PortfolioQuerySchema, location="query")
     @blp.response(200, PORTFOLIO_ROWS)

@@ -10,6 +10,7 @@ from flask.views import MethodView
 
 from milestones import catalogue
 from milestones.api.pagination import Blueprint, paginate
+from milestones.api.response_cache import cached_response, per_company
 from milestones.auth.policies import Action, company_or_404, user
 from milestones.models import HistoryEvent
 from milestones.schemas.milestones import (
@@ -41,6 +42,7 @@ COMPANY_MILESTONES = CompanyMilestonesSchema()
 
 
 @blp.route("/companies/<int:company_id>/milestones")
+@cached_response(per_company)
 class CompanyMilestones(MethodView):
     @blp.response(200, COMPANY_MILESTONES)
     @blp.alt_response(404, description="No such company, or not visible to you")

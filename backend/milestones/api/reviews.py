@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
 from milestones.api.render import Payload
+from milestones.api.response_cache import cached_response, queue_ages
 from milestones.auth.policies import user
 from milestones.schemas.base import FastDump
 from milestones.schemas.reviews import (
@@ -24,6 +25,7 @@ blp = Blueprint("reviews", __name__, url_prefix="/api/v1/reviews", description="
 
 
 @blp.route("/pending")
+@cached_response(queue_ages)
 class PendingReviews(MethodView):
     @blp.response(200, PENDING_ITEMS)
     @blp.alt_response(403, description="Members have no review queue")

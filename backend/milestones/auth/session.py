@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
@@ -16,6 +16,7 @@ from sqlalchemy.orm.util import identity_key
 from milestones.errors import Forbidden, Unauthorized
 from milestones.extensions import db, login_manager
 from milestones.models import User
+from milestones.sql.dialect import db_snapshot
 from milestones.sql.driver import DriverStatement
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -75,9 +76,11 @@ def _gate() -> None:
 
 _USERS = User.__table__.c
 # The session's user, checked in the same statement: active, and the session version the
-# cookie names (bumped at deactivation, password change and sign-out everywhere).
+# cookie names (bumped at deactivation, password change and sign-out everywhere); and the
+# snapshot it was read in, which names the data the request reads (api/response_cache.py).
+_SNAPSHOT = "db_snapshot"
 _LOAD_USER = DriverStatement(
-    sa.select(*_USERS).where(
+    sa.select(*_USERS, db_snapshot().label(_SNAPSHOT)).where(
         _USERS.id == sa.bindparam("id"),
         _USERS.active.is_(True),
         _USERS.session_version == sa.bindparam("version"),
@@ -97,6 +100,7 @@ def load_user(identity: str) -> User | None:
     row = _LOAD_USER.fetch_one(id=user_id, version=version)
     if row is None:
         return None
+    g.db_snapshot = row.pop(_SNAPSHOT)
     session = db.session()
     known = session.identity_map.get(identity_key(User, user_id))
     if known is not None:  # already in this session (a test's own session): that object

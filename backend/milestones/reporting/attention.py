@@ -157,12 +157,20 @@ def cutoffs() -> Cutoffs:
     of programme_settings (or the defaults while it has no row): read in the statement,
     so a portfolio request reads no settings row apart, and computed once per statement
     (an InitPlan), not per row."""
-    defaults = programme.DEFAULTS
-    review_days = _setting(ProgrammeSettings.stale_review_days, defaults.stale_review_days)
-    inactive_days = _setting(ProgrammeSettings.inactive_days, defaults.inactive_days)
+    review_days, inactive_days = reason_days()
     return Cutoffs(
         review=sa.select(days_before(now_param(), review_days)).scalar_subquery(),
         silent=sa.select(days_before(now_param(), inactive_days)).scalar_subquery(),
+    )
+
+
+def reason_days() -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """(stale_review_days, inactive_days) of the settings (or the defaults while they
+    have no row), as scalar subqueries."""
+    defaults = programme.DEFAULTS
+    return (
+        _setting(ProgrammeSettings.stale_review_days, defaults.stale_review_days),
+        _setting(ProgrammeSettings.inactive_days, defaults.inactive_days),
     )
 
 

@@ -257,3 +257,27 @@ def json_rows(page: Any, spec: tuple[tuple[str, str, bool], ...], *order_by: Any
     row = {key: iso_utc(page.c[name]) if is_time else page.c[name] for name, key, is_time in spec}
     rows = sa.func.json_agg(aggregate_order_by(json_object(row), *order_by))
     return sa.cast(sa.func.coalesce(rows, empty_json_array()), sa.Text)
+
+
+class db_snapshot(expression.FunctionElement[str]):
+    """PostgreSQL: the statement's snapshot as text ('xmin:xmax:xip,...'), or NULL when
+    the statement runs in a transaction that has written (its own uncommitted rows are
+    visible to it, which no snapshot names). Two statements given the same text see
+    exactly the same committed rows. NULL on SQLite, which has no such thing."""
+
+    type = sa.String()
+    name = "db_snapshot"
+    inherit_cache = True
+
+
+@compiles(db_snapshot)
+def _db_snapshot_default(element: db_snapshot, compiler: SQLCompiler, **kw: Any) -> str:
+    return (
+        "(CASE WHEN pg_current_xact_id_if_assigned() IS NULL"
+        " THEN CAST(pg_current_snapshot() AS TEXT) END)"
+    )
+
+
+@compiles(db_snapshot, "sqlite")
+def _db_snapshot_sqlite(element: db_snapshot, compiler: SQLCompiler, **kw: Any) -> str:
+    return "NULL"
