@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
+from milestones.api.response_cache import cached_response, timeless
 from milestones.auth.abilities import Ability, require
 from milestones.auth.policies import user
 from milestones.schemas.cohorts import CohortCreateSchema, CohortPatchSchema, CohortSchema
@@ -16,6 +17,7 @@ blp = Blueprint("cohorts", __name__, url_prefix="/api/v1/cohorts", description="
 
 
 @blp.route("")
+@cached_response(timeless)
 class Cohorts(MethodView):
     @blp.response(200, CohortSchema(many=True))
     def get(self) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint, paginate
+from milestones.api.response_cache import cached_response, timeless
 from milestones.auth.policies import Action, company_or_404, user
 from milestones.models import Evidence
 from milestones.reporting.metric_series import metric_series
@@ -59,6 +60,7 @@ class RejectEvidence(MethodView):
 
 
 @blp.route("/companies/<int:company_id>/evidence-proposals")
+@cached_response(timeless)
 class EvidenceProposals(MethodView):
     @blp.arguments(ProposalsQuerySchema, location="query")
     @blp.response(200, EvidenceSchema(many=True))
@@ -92,6 +94,7 @@ class CriterionCheck(MethodView):
 
 
 @blp.route("/companies/<int:company_id>/metric-series")
+@cached_response(timeless)
 class MetricSeries(MethodView):
     @blp.response(200, MetricSeriesSchema)
     @blp.alt_response(404, description="No such company, or not visible to you")

@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
 from milestones.api.render import Payload
-from milestones.api.response_cache import cached_response, per_company, programme_wide
+from milestones.api.response_cache import cached_response, per_company, programme_wide, timeless
 from milestones.auth.abilities import Ability, require
 from milestones.auth.policies import Action, company_or_404, user
 from milestones.reporting.analytics import milestone_analytics
@@ -66,6 +66,7 @@ class Portfolio(MethodView):
 
 
 @blp.route("/analytics/milestones")
+@cached_response(timeless)
 class MilestoneAnalytics(MethodView):
     @blp.arguments(AnalyticsQuerySchema, location="query")
     @blp.response(200, AnalyticsSchema)

@@ -8,6 +8,7 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
+from milestones.api.response_cache import cached_response, timeless
 from milestones.auth.abilities import Ability, require
 from milestones.auth.policies import user
 from milestones.reporting import activity, cohorts
@@ -21,6 +22,7 @@ blp = Blueprint("reporting", __name__, url_prefix="/api/v1", description="Progra
 
 
 @blp.route("/analytics/cohorts")
+@cached_response(timeless)
 class CohortAnalytics(MethodView):
     @blp.response(200, CohortComparisonSchema)
     @blp.alt_response(403, description="Members see no cross-company figures")
@@ -32,6 +34,7 @@ class CohortAnalytics(MethodView):
 
 
 @blp.route("/activity")
+@cached_response(timeless)
 class Activity(MethodView):
     @blp.arguments(ActivityQuerySchema, location="query")
     @blp.response(200, ActivityItemSchema(many=True))

@@ -1,9 +1,10 @@
 """Responses kept while nothing they show can have changed (PostgreSQL).
 
-A coach's portfolio, review queue and company pages are read over and over between two
-writes. Each of their responses is a function of three things only: the data, the
-signed-in user (who they are, what they may see, all of it in the data) and the clock.
-So a worker keeps the last responses it sent for those views, each with:
+A coach's portfolio, review queue and company pages (and the reports beside them) are
+read over and over between two writes. Each of their responses is a function of three
+things only: the data, the signed-in user (who they are, what they may see, all of it
+in the data) and the clock. So a worker keeps the last responses it sent for those
+views, each with:
 
 - the snapshot of the data it was computed from. The session's user is read at every
   request (auth/session.load_user) and that statement also names its snapshot
@@ -37,7 +38,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import orjson
@@ -93,6 +94,13 @@ def programme_wide(req: Answered) -> Boundary:
     if bound.snapshot is not None:
         req.cache.programme = _Range(bound.snapshot, req.started, bound.until)
     return bound
+
+
+def timeless(req: Answered) -> Boundary:
+    """A view whose answer the clock does not change (the activity log, analytics over
+    achieved durations, cohorts, settings, webhooks, metric series, proposals): it holds
+    while the data does, a day at most."""
+    return Boundary(boundaries.snapshot(), req.started + timedelta(days=1))
 
 
 def per_company(req: Answered) -> Boundary:

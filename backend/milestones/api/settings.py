@@ -7,6 +7,7 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint
+from milestones.api.response_cache import cached_response, timeless
 from milestones.auth.abilities import Ability, require
 from milestones.auth.policies import user
 from milestones.schemas.settings import SettingsPatchSchema, SettingsSchema
@@ -18,6 +19,7 @@ blp = Blueprint(
 
 
 @blp.route("")
+@cached_response(timeless)
 class SettingsResource(MethodView):
     @blp.response(200, SettingsSchema)
     def get(self) -> settings_service.Settings:

@@ -8,6 +8,7 @@ from typing import Any
 from flask.views import MethodView
 
 from milestones.api.pagination import Blueprint, paginate
+from milestones.api.response_cache import cached_response, timeless
 from milestones.auth.policies import user
 from milestones.extensions import db
 from milestones.models import Webhook, WebhookDelivery
@@ -29,6 +30,7 @@ blp = Blueprint(
 
 
 @blp.route("/webhooks")
+@cached_response(timeless)
 class Webhooks(MethodView):
     @blp.response(200, WebhookSchema(many=True))
     @blp.alt_response(403, description="Admins only")
