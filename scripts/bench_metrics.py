@@ -22,7 +22,8 @@ Usage: .venv/bin/python scripts/bench_metrics.py [--companies 1000 [10000 ...]]
        [--threads N] [--admin-url URL] [--keep] [--database URL] [--only LABEL...]
        [--exports]
 Needs `wrk` (Debian's package; `make bench` installs it). Only loopback is used; each
-endpoint runs for --seconds in all.
+endpoint runs for --seconds in all. The gunicorns inherit the environment:
+`RESPONSE_CACHE_BYTES=0` measures every view computed (no response cache).
 
 To add an endpoint, add one `Endpoint` to `endpoints()`: a label, the paths (requests
 cycle through them), and its target (a share of the bare app's req/s, or a p50 ceiling).
