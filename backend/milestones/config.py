@@ -62,8 +62,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 25),
         # api/render.py: compare each fast JSON path with the schema's dump (tests turn it on).
         "RENDER_CHECK": False,
-        # Each worker keeps the last responses of the portfolio, review queue and company
-        # pages while their data and time range hold (api/response_cache.py); 0: off.
+        # Each worker keeps the last answers of the signed-in read views of
+        # api/response_cache.py while their data and time range hold; 0: off.
         "RESPONSE_CACHE_BYTES": _int("RESPONSE_CACHE_BYTES", 32 * 1024 * 1024),
         "RESPONSE_CACHE_CHECK": False,
         "SESSION_COOKIE_SECURE": _bool(
