@@ -61,7 +61,8 @@ def _next_day(value: Any) -> ColumnElement[int]:
     (NULL for NULL)."""
     left = (_micros(value) - _now()) % int_const(DAY_US)  # PostgreSQL: the dividend's sign
     left = (left + int_const(DAY_US)) % int_const(DAY_US)
-    return sa.func.coalesce(sa.func.nullif(left, int_const(0)), int_const(DAY_US))
+    ahead = sa.func.coalesce(sa.func.nullif(left, int_const(0)), int_const(DAY_US))
+    return sa.case((value.is_(None), sa.null()), else_=ahead)
 
 
 def _reached(value: Any, days: Any = None) -> ColumnElement[int]:
@@ -83,7 +84,7 @@ def _programme_stmt() -> sa.Select[Any]:
     review_days, inactive_days = attention.reason_days()
     return sa.select(
         _min(
-            sa.case((s.current_started_at.is_not(None), _next_day(s.current_started_at))),
+            _next_day(s.current_started_at),
             _next_day(s.stall_at),
             _reached(s.stall_at),
             _reached(s.oldest_pending_at, review_days),
