@@ -100,6 +100,21 @@ def test_answers_are_never_shared_between_users(factory, client_for, cache):
 
 
 @pytest.mark.postgres
+def test_a_deactivated_user_is_refused_at_once(factory, client_for, cache):
+    """The user is read before the cache is asked: a kept answer is never sent to a
+    session that has ended."""
+    from milestones.extensions import db
+
+    coach = factory.coach()
+    _company(factory, coach, "Alpha", NOW - 3 * DAY)
+    client = client_for(coach)
+    _served(client, "/api/v1/portfolio", cache)
+    coach.active = False
+    db.session.commit()
+    assert client.get("/api/v1/portfolio").status_code == 401
+
+
+@pytest.mark.postgres
 def test_only_successful_gets_of_opted_in_views_are_kept(factory, client_for, cache):
     coach, member = factory.coach(), factory.member()
     company = _company(factory, coach, "Alpha", NOW - 3 * DAY)
