@@ -45,6 +45,7 @@ import orjson
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 
+from milestones.auth.session import view_mark
 from milestones.reporting import boundaries
 from milestones.reporting.boundaries import Boundary
 from milestones.timeutil import utcnow
@@ -193,9 +194,10 @@ def response_cache(app: Flask | None = None) -> ResponseCache | None:
 def _boundary_of_view() -> BoundaryOf | None:
     if request.method != "GET" or request.endpoint is None:
         return None
-    view = current_app.view_functions.get(request.endpoint)
-    target = getattr(view, "view_class", view)
-    return getattr(target, "_response_boundary", None)
+    boundary: BoundaryOf | None = view_mark(
+        current_app.view_functions.get(request.endpoint), "_response_boundary"
+    )
+    return boundary
 
 
 def _serve() -> Response | None:

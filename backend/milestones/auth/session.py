@@ -49,11 +49,17 @@ def rotate_csrf_token() -> str:
     return csrf_token()
 
 
-def _flag(view: Callable[..., Any] | None, name: str) -> bool:
+def view_mark(view: Callable[..., Any] | None, name: str) -> Any:
+    """What a marker decorator (public, csrf_exempt, api/response_cache.cached_response)
+    set on a view's MethodView class or on the view function itself; None when unset."""
     if view is None:
-        return False
+        return None
     target = getattr(view, "view_class", view)
-    return bool(getattr(target, name, False) or getattr(view, name, False))
+    return getattr(target, name, None) or getattr(view, name, None)
+
+
+def _flag(view: Callable[..., Any] | None, name: str) -> bool:
+    return bool(view_mark(view, name))
 
 
 def _gate() -> None:
