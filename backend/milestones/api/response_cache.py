@@ -89,7 +89,7 @@ def programme_wide(req: Answered) -> Boundary:
     """Every company's times (the portfolio), computed once per snapshot and clock range
     by a worker: at 10,000 companies a pass over company_stats costs milliseconds."""
     known = req.cache.programme
-    if known is not None and known.snapshot == req.snapshot and known.holds(req.started):
+    if known is not None and known.holds(req.snapshot, req.started):
         return Boundary(boundaries.snapshot(), known.until)
     bound = boundaries.programme(req.started)
     if bound.snapshot is not None:
@@ -116,24 +116,20 @@ def queue_ages(req: Answered) -> Boundary:
 
 @dataclass(frozen=True, slots=True)
 class _Range:
-    snapshot: str
-    since: datetime
-    until: datetime
+    """Something true of the data of one snapshot over a range of the clock."""
 
-    def holds(self, now: datetime) -> bool:
-        return self.since <= now < self.until
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
     snapshot: str
     since: datetime  # computed no earlier than this
     until: datetime  # and true until just before this
-    body: bytes
-    headers: tuple[tuple[str, str], ...]
 
     def holds(self, snapshot: str, now: datetime) -> bool:
         return self.snapshot == snapshot and self.since <= now < self.until
+
+
+@dataclass(frozen=True, slots=True)
+class Entry(_Range):
+    body: bytes
+    headers: tuple[tuple[str, str], ...]
 
 
 class ResponseCache:
