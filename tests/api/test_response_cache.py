@@ -18,8 +18,9 @@ from milestones.api.response_cache import CacheMismatch, Entry, ResponseCache, r
 from milestones.models import TaskStatus
 from milestones.reporting import boundaries
 from milestones.sql.session import dialect_name
+from tests.api.test_attention import _company
 from tests.conftest import PASSWORD
-from tests.fixtures.metrics import NOW, add_task, set_statuses
+from tests.fixtures.metrics import NOW, add_task
 
 SECOND = timedelta(seconds=1)
 DAY = timedelta(days=1)
@@ -53,12 +54,6 @@ def _computed(client, path, cache):
     assert response.status_code == 200, response.get_json()
     assert cache.hits == hits, f"{path} was served from the cache"
     return response
-
-
-def _company(factory, coach, name, started):
-    company = factory.company(name, coaches=[coach], joined_at=started)
-    set_statuses(company, [(started, None)])
-    return company
 
 
 def _row(response, name):
