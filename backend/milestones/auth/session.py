@@ -103,14 +103,20 @@ def load_user(identity: str) -> User | None:
         user_id, version = (int(part) for part in identity.split(":", 1))
     except ValueError:
         return None
-    row = _LOAD_USER.fetch_one(id=user_id, version=version)
+    started = db.session.registry.has()
+    # Before the request's session has begun (the gate, for nearly every request) the row
+    # is read on a pooled connection, so a request that reads nothing else (the ping, a
+    # cached answer) never checks a connection out for its session.
+    fetch = _LOAD_USER.fetch_one if started else _LOAD_USER.fetch_one_pooled
+    row = fetch(id=user_id, version=version)
     if row is None:
         return None
     g.db_snapshot = row.pop(_SNAPSHOT)
     session = db.session()
-    known = session.identity_map.get(identity_key(User, user_id))
-    if known is not None:  # already in this session (a test's own session): that object
-        return known
+    if started:
+        known = session.identity_map.get(identity_key(User, user_id))
+        if known is not None:  # already in this session (a test's own session): that one
+            return known
     user = User(**row)
     make_transient_to_detached(user)
     session.add(user)
