@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -40,9 +41,21 @@ class RouteLimiter(Limiter):
         )
 
 
+class SessionLoginManager(LoginManager):
+    """Flask-Login without hashing the caller's address and user agent at every request
+    while session protection is off (auth/session.py turns it off): it computed that
+    identifier before looking at the mode, and then did not use it."""
+
+    def _session_protection_failed(self) -> bool:
+        mode = current_app.config.get("SESSION_PROTECTION", self.session_protection)
+        if mode not in ("basic", "strong"):
+            return False
+        return bool(super()._session_protection_failed())
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-login_manager = LoginManager()
+login_manager = SessionLoginManager()
 mail = Mail()
 # Limits are declared per route (login counts its failures in services/auth.py); the
 # storage is RATELIMIT_STORAGE_URI, the app's database by default (sql/rate_limits.py).

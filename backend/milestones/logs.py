@@ -15,8 +15,8 @@ import json
 import logging
 import os
 import re
+import secrets
 import sys
-import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -102,7 +102,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _request_id() -> None:
         incoming = request.headers.get("X-Request-ID", "")
-        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(16)
 
     @app.after_request
     def _echo_request_id(response: Response) -> Response:
