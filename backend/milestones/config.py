@@ -66,6 +66,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # api/response_cache.py while their data and time range hold; 0: off.
         "RESPONSE_CACHE_BYTES": _int("RESPONSE_CACHE_BYTES", 32 * 1024 * 1024),
         "RESPONSE_CACHE_CHECK": False,
+        # Each process keeps the signed-in users it read until the next commit made on
+        # this host (sql/commits.py), this many seconds at most; 0: read at every request.
+        "USER_CACHE_SECONDS": _int("USER_CACHE_SECONDS", 60),
         "SESSION_COOKIE_SECURE": _bool(
             env("SESSION_COOKIE_SECURE"), default=app_env == "production"
         ),

@@ -6,8 +6,9 @@ things only: the data, the signed-in user (who they are, what they may see, all 
 in the data) and the clock. So a worker keeps the last responses it sent for those
 views, each with:
 
-- the snapshot of the data it was computed from. The session's user is read at every
-  request (auth/session.load_user) and that statement also names its snapshot
+- the snapshot of the data it was computed from. The statement that reads the session's
+  user (auth/session.load_user) also names its snapshot, and when the user was kept from
+  an earlier request the snapshot is read alone before the view
   (sql/dialect.db_snapshot: 'xmin:xmax:in-progress', the set of transactions whose rows
   it sees). Two statements with the same snapshot see exactly the same rows: any commit
   anywhere in the database, and any transaction that starts writing, gives a new one. A
@@ -45,7 +46,7 @@ import orjson
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 
-from milestones.auth.session import view_mark
+from milestones.auth.session import request_snapshot, view_mark
 from milestones.reporting import boundaries
 from milestones.reporting.boundaries import Boundary
 from milestones.timeutil import utcnow
@@ -203,8 +204,10 @@ def _serve() -> Response | None:
     boundary = _boundary_of_view()
     if cache is None or boundary is None or not current_user.is_authenticated:
         return None
-    snapshot = g.get("db_snapshot")
-    if snapshot is None or any(h in request.headers for h in _CONDITIONAL):
+    if any(h in request.headers for h in _CONDITIONAL):
+        return None
+    snapshot = request_snapshot()
+    if snapshot is None:
         return None
     key = (request.endpoint, current_user.id, request.full_path)
     started = utcnow()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm.util import identity_key
 from milestones.errors import Forbidden, Unauthorized
 from milestones.extensions import db, login_manager
 from milestones.models import User
+from milestones.sql import commits
 from milestones.sql.dialect import db_snapshot
 from milestones.sql.driver import DriverStatement
 
@@ -94,24 +96,85 @@ _LOAD_USER = DriverStatement(
 )
 
 
+_SNAPSHOT_NOW = DriverStatement(sa.select(db_snapshot().label(_SNAPSHOT)))
+
+
+def request_snapshot() -> str | None:
+    """The snapshot this request's data is read in (api/response_cache.py): the one the
+    user was loaded in, or, when the user was kept from an earlier request, the one
+    load_user read for a view whose answer may be kept; None when neither was read."""
+    snapshot: str | None = g.get(_SNAPSHOT)
+    return snapshot
+
+
+def _read_snapshot() -> None:
+    """For a view whose answer may be kept, the snapshot read now, on a pooled connection
+    (before the request's session holds one), as the user load would have read it."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    if request.method == "GET" and view_mark(view, "_response_boundary") is not None:
+        row = _SNAPSHOT_NOW.fetch_one_pooled()
+        g.db_snapshot = None if row is None else row[_SNAPSHOT]
+
+
+class _KeptUsers:
+    """The rows of the users this process signed in lately, each with the commit count read
+    before it was read (sql/commits.py) and when: one is used again only while no commit
+    has been made on this host since, for USER_CACHE_SECONDS at most, and for the session
+    version it was read for. So deactivation, a password change or a sign-out everywhere
+    made through the app still ends the session at its next request, in every worker."""
+
+    _MOST = 10_000
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+        self._rows: dict[int, tuple[int, float, dict[str, Any]]] = {}
+
+    def get(self, count: int, user_id: int, version: int) -> dict[str, Any] | None:
+        kept = self._rows.get(user_id)
+        if kept is None:
+            return None
+        at, until, row = kept
+        if at != count or time.monotonic() >= until or row["session_version"] != version:
+            return None
+        return row
+
+    def keep(self, count: int, user_id: int, row: dict[str, Any]) -> None:
+        if len(self._rows) >= self._MOST:
+            self._rows.clear()
+        self._rows[user_id] = (count, time.monotonic() + self.seconds, row)
+
+
+_KEPT_USERS = "milestones.kept_users"
+
+
 @login_manager.user_loader
 def load_user(identity: str) -> User | None:
-    """The signed-in user, read from the database at every request (so deactivation ends
-    the session at the next one), on the driver's cursor rather than by an ORM load: the
-    row becomes a User attached to the session as if queried, at a fraction of the cost."""
+    """The signed-in user: active, and with the session version the cookie names. Read on
+    the driver's cursor rather than by an ORM load (the row becomes a User attached to the
+    session as if queried, at a fraction of the cost), and kept (_KeptUsers) until the next
+    commit on this host, so a request that reads nothing else makes no round trip."""
     try:
         user_id, version = (int(part) for part in identity.split(":", 1))
     except ValueError:
         return None
     started = db.session.registry.has()
-    # Before the request's session has begun (the gate, for nearly every request) the row
-    # is read on a pooled connection, so a request that reads nothing else (the ping, a
-    # cached answer) never checks a connection out for its session.
-    fetch = _LOAD_USER.fetch_one if started else _LOAD_USER.fetch_one_pooled
-    row = fetch(id=user_id, version=version)
+    kept: _KeptUsers | None = current_app.extensions.get(_KEPT_USERS)
+    counter = commits.counter()
+    count = counter.read() if counter is not None else 0
+    row = kept.get(count, user_id, version) if kept is not None and not started else None
     if row is None:
-        return None
-    g.db_snapshot = row.pop(_SNAPSHOT)
+        # Before the request's session has begun (the gate, for nearly every request) the
+        # row is read on a pooled connection, so a request that reads nothing else (the
+        # ping, a cached answer) never checks a connection out for its session.
+        fetch = _LOAD_USER.fetch_one if started else _LOAD_USER.fetch_one_pooled
+        row = fetch(id=user_id, version=version)
+        if row is None:
+            return None
+        g.db_snapshot = row.pop(_SNAPSHOT)
+        if kept is not None and not started:  # committed data only: a pooled read
+            kept.keep(count, user_id, row)
+    else:
+        _read_snapshot()
     session = db.session()
     if started:
         known = session.identity_map.get(identity_key(User, user_id))
@@ -135,3 +198,6 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = None  # the session cookie is renewed at login instead
     app.before_request(_gate)
+    commits.init_app(app)
+    if commits.EXTENSION in app.extensions:
+        app.extensions[_KEPT_USERS] = _KeptUsers(app.config["USER_CACHE_SECONDS"])

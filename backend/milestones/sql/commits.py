@@ -1,0 +1,96 @@
+"""A count of the commits this app's processes have made on this host, kept in a file of
+the instance folder that every process maps into memory.
+
+Every ORM session commit adds one, after the database has committed. A process that keeps
+something it read from the database (auth/session.py keeps the signed-in users) notes the
+count it read *before* reading, and trusts what it kept only while the count is the same.
+So a write made through this app on this host (a worker, `flask` or `milestones` commands)
+is seen by every process at its next request. Reading the count is a load from shared
+memory, no system call; adding to it takes a file lock, once per commit.
+
+Writes this count cannot see: other hosts, and SQL sent from outside the app (psql). What is
+kept on the strength of it expires as well (USER_CACHE_SECONDS), and a deployment whose API
+runs on several hosts turns it off (0).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import mmap
+import os
+import threading
+
+import sqlalchemy as sa
+from flask import Flask, current_app, has_app_context
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+_SIZE = 8
+EXTENSION = "milestones.commits"
+
+
+class CommitCounter:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._map: mmap.mmap | None = None
+        self._lock = threading.Lock()
+
+    def _mapped(self) -> mmap.mmap:
+        # MAP_SHARED: a mapping made before gunicorn forks stays shared with the workers.
+        if self._map is None:
+            with self._lock:
+                if self._map is None:
+                    fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                    try:
+                        if os.fstat(fd).st_size < _SIZE:
+                            os.ftruncate(fd, _SIZE)  # only ever grows a new, empty file
+                        self._map = mmap.mmap(fd, _SIZE)
+                    finally:
+                        os.close(fd)
+        return self._map
+
+    def read(self) -> int:
+        return int.from_bytes(self._mapped()[:_SIZE], "little")
+
+    def add(self) -> None:
+        mapped = self._mapped()
+        fd = os.open(self.path, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # between processes; released by close
+            mapped[:_SIZE] = (int.from_bytes(mapped[:_SIZE], "little") + 1).to_bytes(
+                _SIZE, "little"
+            )
+        finally:
+            os.close(fd)
+
+
+def counter() -> CommitCounter | None:
+    """This app's counter, or None where the app keeps nothing on the strength of it."""
+    found: CommitCounter | None = current_app.extensions.get(EXTENSION)
+    return found
+
+
+def _after_commit(session: Session) -> None:
+    if not has_app_context():
+        return
+    found = current_app.extensions.get(EXTENSION)
+    if found is not None:
+        found.add()
+
+
+def init_app(app: Flask) -> None:
+    """Count this app's commits, unless nothing is kept on their strength (USER_CACHE_SECONDS
+    0) or the instance folder cannot hold the file (then nothing is kept either)."""
+    if app.config["USER_CACHE_SECONDS"] <= 0:
+        return
+    found = CommitCounter(os.path.join(app.instance_path, "commits.count"))
+    try:
+        found.read()
+    except OSError as exc:
+        log.warning("commit counter unavailable (%s): users are read at every request", exc)
+        return
+    app.extensions[EXTENSION] = found
+    if not sa.event.contains(Session, "after_commit", _after_commit):
+        sa.event.listen(Session, "after_commit", _after_commit)
