@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from flask import jsonify
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event
 
 from milestones.extensions import db
@@ -124,12 +125,13 @@ def test_lost_connections_are_replaced_within_the_request(factory, client_for, a
     db.engine.dispose()  # the test's own session held a killed connection too
 
 
-def test_the_user_is_read_at_every_request(factory, client_for):
+def test_a_change_to_the_user_is_seen_at_the_next_request(factory, client_for):
     admin, member = factory.admin(), factory.member()
     client = client_for(member)
     me = client.get("/auth/me").get_json()
     assert (me["id"], me["role"], me["email"]) == (member.id, "member", member.email)
-    # Changed by another request: seen by the very next one, never from a cache.
+    # Changed by another request: seen by the very next one (its commit ends the kept
+    # user, test_user_cache.py).
     assert client_for(admin).patch(f"/users/{member.id}", json={"name": "New Name"}).status_code
     assert client.get("/auth/me").get_json()["name"] == "New Name"
     client_for(admin).patch(f"/users/{member.id}", json={"active": False})
@@ -171,6 +173,38 @@ def test_json_is_written_as_before(app):
     }
     text = response.get_data(as_text=True)
     assert text.index('"3"') < text.index('"a"') < text.index('"b"')  # keys sorted
+
+
+def test_a_verified_session_cookie_is_remembered_and_its_age_still_checked(
+    app, factory, client_for, monkeypatch
+):
+    client = client_for(factory.coach())
+    sessions = app.session_interface
+    assert client.get("/ping").status_code == 200
+    cookie = client.client.get_cookie("mt_session").value
+    assert cookie in sessions._verified
+    decoded: list[str] = []
+    loads = URLSafeTimedSerializer.loads
+
+    def counted(self: URLSafeTimedSerializer, text: str, *args: Any, **kwargs: Any) -> Any:
+        decoded.append(text)
+        return loads(self, text, *args, **kwargs)
+
+    monkeypatch.setattr(URLSafeTimedSerializer, "loads", counted)
+    assert client.get("/ping").status_code == 200
+    assert decoded == []  # the same text: answered from what was verified
+    # Any other text is verified again, and a forged signature refused.
+    forged = cookie[:-2] + ("AB" if cookie[-2:] != "AB" else "BA")
+    client.client.set_cookie("mt_session", forged)
+    assert client.get("/ping").status_code == 401
+    assert decoded == [forged]
+    # A remembered cookie whose lifetime has passed is refused, as itsdangerous would.
+    serializer, signed, data = sessions._verified[cookie]
+    lifetime = int(app.permanent_session_lifetime.total_seconds())
+    sessions._verified[cookie] = (serializer, signed - lifetime - 2, data)
+    client.client.set_cookie("mt_session", cookie)
+    assert client.get("/ping").status_code == 401
+    assert decoded == [forged]
 
 
 def test_hooks_are_checked_for_coroutines_once(app):
