@@ -145,6 +145,7 @@ class _KeptUsers:
 
 
 _KEPT_USERS = "milestones.kept_users"
+_NEW_USER = sa.inspect(User).class_manager.new_instance
 
 
 @login_manager.user_loader
@@ -180,7 +181,8 @@ def load_user(identity: str) -> User | None:
         known = session.identity_map.get(identity_key(User, user_id))
         if known is not None:  # already in this session (a test's own session): that one
             return known
-    user = User(**row)
+    user = _NEW_USER()  # as the ORM makes a loaded row's object: no constructor, no events
+    user.__dict__.update(row)
     make_transient_to_detached(user)
     session.add(user)
     return user
