@@ -94,24 +94,54 @@ def test_a_commit_in_another_process_is_seen_at_the_next_request(app, factory, c
     assert client.get("/ping").status_code == 200
     assert client.get("/ping").status_code == 200
     assert reads.count(member.id) == 1
-    script = textwrap.dedent(
+    _in_another_process(
+        app,
         f"""
+        with app.app_context():
+            db.session.get(User, {member.id}).active = False
+            db.session.commit()
+        """,
+    )
+    assert client.get("/ping").status_code == 401
+
+
+def test_a_new_worker_can_serve_a_signed_in_request_before_any_query(app, factory):
+    """A gunicorn worker forks from a master that made the app and ran no query: its
+    first request may well be a signed-in one, whose user is made without the ORM."""
+    coach = factory.coach()
+    out = _in_another_process(
+        app,
+        f"""
+        serializer = app.session_interface.get_signing_serializer(app)
+        cookie = serializer.dumps({{"_user_id": "{coach.get_id()}", "_fresh": True}})
+        client = app.test_client()
+        client.set_cookie("mt_session", cookie)
+        answer = client.get("/api/v1/ping")
+        print(answer.status_code, answer.get_json()["user_id"])
+        """,
+    )
+    assert out.split() == ["200", str(coach.id)]
+
+
+def _in_another_process(app: Flask, script: str) -> str:
+    """Run `script` in a new Python process with its own app (`app`, `db`, `User` are
+    defined) on this database and instance folder; what it printed."""
+    url = db.engine.url.render_as_string(hide_password=False)
+    prologue = f"""
         from milestones import create_app
         from milestones.extensions import db
         from milestones.models import User
 
         app = create_app({{
-            "APP_ENV": "testing", "SECRET_KEY": "other-process",
-            "SQLALCHEMY_DATABASE_URI": {db.engine.url.render_as_string(hide_password=False)!r},
+            "APP_ENV": "testing", "SECRET_KEY": {app.secret_key!r},
+            "SQLALCHEMY_DATABASE_URI": {url!r},
         }})
-        with app.app_context():
-            db.session.get(User, {member.id}).active = False
-            db.session.commit()
         """
-    )
+    code = textwrap.dedent(prologue) + textwrap.dedent(script)
     env = {**os.environ, "INSTANCE_PATH": app.instance_path}
-    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=120)
-    assert client.get("/ping").status_code == 401
+    done = subprocess.run([sys.executable, "-c", code], env=env, timeout=120, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()[-3000:]
+    return done.stdout.decode()
 
 
 def test_a_kept_user_expires_after_user_cache_seconds(app, factory, client_for, reads, monkeypatch):

@@ -200,6 +200,9 @@ def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.session_protection = None  # the session cookie is renewed at login instead
     app.before_request(_gate)
+    # Now rather than at the first query: load_user makes User objects without their
+    # constructor (which would configure the mappers), maybe before any query of a worker.
+    sa.orm.configure_mappers()
     commits.init_app(app)
     if commits.EXTENSION in app.extensions:
         app.extensions[_KEPT_USERS] = _KeptUsers(app.config["USER_CACHE_SECONDS"])
