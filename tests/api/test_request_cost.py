@@ -4,6 +4,8 @@ then recovered, the session's user read at every request, JSON as before."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -244,3 +246,72 @@ def test_driver_statements_are_prepared_again_when_the_connection_lost_them(fact
         assert ratio._run(dialect, raw, {"d": 1}) == {"q": 1}
     finally:
         raw.close()
+
+
+def _slow_database(monkeypatch, health, fail_first=False):
+    """The health check's SELECT 1, held until released; the calls made."""
+    asked, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def select_one(**_: Any) -> dict[str, int]:
+        calls.append(1)
+        asked.set()
+        assert release.wait(10)
+        if fail_first and len(calls) == 1:
+            raise sa.exc.OperationalError("SELECT 1", {}, Exception("server closed"))
+        return {"one": 1}
+
+    monkeypatch.setattr(health._SELECT_ONE, "fetch_one_pooled", select_one)
+    return asked, release, calls
+
+
+def _checks_together(check, asked, release, followers=3):
+    """One check waiting for the database, then `followers` more; each one's error."""
+    errors: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            check.run()
+        except BaseException as exc:
+            errors.append(exc)
+        else:
+            errors.append(None)
+
+    threads = [threading.Thread(target=run)]
+    threads[0].start()
+    assert asked.wait(10)
+    threads += [threading.Thread(target=run) for _ in range(followers)]
+    for thread in threads[1:]:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while check.joined < followers and time.monotonic() < deadline:
+        time.sleep(0.001)
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    return errors
+
+
+def test_health_checks_that_arrive_together_share_one_database_answer(app, monkeypatch):
+    from milestones.api import health
+
+    asked, release, calls = _slow_database(monkeypatch, health)
+    check = health._SharedCheck()
+    errors = _checks_together(check, asked, release)
+    assert check.joined == 3
+    assert errors == [None] * 4
+    assert calls == [1]  # one SELECT 1, answered after the other three arrived
+    check.run()
+    assert calls == [1, 1]  # a check that comes later asks the database again
+
+
+def test_when_the_shared_health_check_fails_each_waiting_one_asks_again(app, monkeypatch):
+    from milestones.api import health
+
+    asked, release, calls = _slow_database(monkeypatch, health, fail_first=True)
+    check = health._SharedCheck()
+    errors = _checks_together(check, asked, release)
+    assert check.joined == 3
+    assert calls == [1] * 4  # the failed one, then each waiting check's own
+    assert isinstance(errors[0], sa.exc.OperationalError)  # 503 database_unavailable
+    assert errors[1:] == [None] * 3

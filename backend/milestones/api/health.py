@@ -4,6 +4,8 @@ smallest signed-in response."""
 from __future__ import annotations
 
 import logging
+import threading
+from concurrent.futures import Future
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +25,46 @@ blp = Blueprint("health", __name__, url_prefix="/api/v1", description="Health ch
 _SELECT_ONE = DriverStatement(sa.select(sa.literal_column("1").label("one")))
 
 
+class _SharedCheck:
+    """The database asked by one health check at a time in a worker: a check that arrives
+    while another one waits for the database's answer waits for that answer too (which
+    comes after it arrived), rather than send a SELECT 1 of its own. When that check
+    fails, each waiting one asks the database itself, so its answer is its own."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: Future[None] | None = None
+        self.joined = 0  # checks answered by another one's SELECT 1
+
+    def run(self) -> None:
+        with self._lock:
+            pending, leading = self._pending, self._pending is None
+            if pending is None:
+                pending = self._pending = Future()
+            else:
+                self.joined += 1
+        if not leading:
+            try:
+                return pending.result()
+            except Exception:  # that check's error: this one asks the database itself
+                _SELECT_ONE.fetch_one_pooled()
+                return None
+        try:
+            _SELECT_ONE.fetch_one_pooled()
+        except BaseException as exc:
+            pending.set_exception(exc)
+            raise
+        else:
+            pending.set_result(None)
+        finally:
+            with self._lock:
+                self._pending = None
+        return None
+
+
+_DATABASE = _SharedCheck()
+
+
 @blp.route("/healthz")
 @public
 class Health(MethodView):
@@ -30,7 +72,7 @@ class Health(MethodView):
     @blp.alt_response(503, description="The database does not answer")
     def get(self) -> dict[str, Any]:
         """200 when the database answers"""
-        _SELECT_ONE.fetch_one_pooled()
+        _DATABASE.run()
         return {"status": "ok", "checks": {"database": "ok"}}
 
 
