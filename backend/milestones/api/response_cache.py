@@ -8,7 +8,7 @@ views, each with:
 
 - the snapshot of the data it was computed from. The statement that reads the session's
   user (auth/session.load_user) also names its snapshot, and when the user was kept from
-  an earlier request the snapshot is read alone before the view
+  an earlier request the snapshot is read alone before the view (request_snapshot)
   (sql/dialect.db_snapshot: 'xmin:xmax:in-progress', the set of transactions whose rows
   it sees). Two statements with the same snapshot see exactly the same rows: any commit
   anywhere in the database, and any transaction that starts writing, gives a new one. A

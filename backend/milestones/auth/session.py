@@ -100,20 +100,15 @@ _SNAPSHOT_NOW = DriverStatement(sa.select(db_snapshot().label(_SNAPSHOT)))
 
 
 def request_snapshot() -> str | None:
-    """The snapshot this request's data is read in (api/response_cache.py): the one the
-    user was loaded in, or, when the user was kept from an earlier request, the one
-    load_user read for a view whose answer may be kept; None when neither was read."""
-    snapshot: str | None = g.get(_SNAPSHOT)
-    return snapshot
-
-
-def _read_snapshot() -> None:
-    """For a view whose answer may be kept, the snapshot read now, on a pooled connection
-    (before the request's session holds one), as the user load would have read it."""
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    if request.method == "GET" and view_mark(view, "_response_boundary") is not None:
+    """The snapshot this request's data is read in (api/response_cache.py, before the view):
+    the one the user was loaded in; or, when the user was kept from an earlier request, one
+    read now on a pooled connection. Only the gate has run, so the request's session holds
+    no connection and has written nothing that the snapshot would not name."""
+    if _SNAPSHOT not in g:
         row = _SNAPSHOT_NOW.fetch_one_pooled()
         g.db_snapshot = None if row is None else row[_SNAPSHOT]
+    snapshot: str | None = g.db_snapshot
+    return snapshot
 
 
 class _KeptUsers:
@@ -174,8 +169,6 @@ def load_user(identity: str) -> User | None:
         g.db_snapshot = row.pop(_SNAPSHOT)
         if kept is not None and not started:  # committed data only: a pooled read
             kept.keep(count, user_id, row)
-    else:
-        _read_snapshot()
     session = db.session()
     if started:
         known = session.identity_map.get(identity_key(User, user_id))
