@@ -37,6 +37,7 @@ _LOADER = "milestones_loader"  # and psycopg's Transformer for that connection
 _TUPLES_OK = 2  # psycopg.pq.ExecStatus
 _COMMAND_OK = 1
 _DUPLICATE_STATEMENT = b"42P05"
+_NOT_PREPARED = b"26000"  # invalid_sql_statement_name
 _SQLSTATE = ord("C")  # psycopg.pq.DiagnosticField.SQLSTATE
 
 
@@ -135,7 +136,7 @@ class DriverStatement:
         args = [None if params[p] is None else str(params[p]).encode(encoding) for p in order]
         result = pgconn.exec_prepared(name, args) if name in prepared else None
         if result is None or (
-            result.status != _TUPLES_OK and result.error_field(_SQLSTATE) == b"26000"
+            result.status != _TUPLES_OK and result.error_field(_SQLSTATE) == _NOT_PREPARED
         ):  # not prepared on this connection (yet, or any more)
             prepared.discard(name)
             made = pgconn.prepare(name, text, None)
