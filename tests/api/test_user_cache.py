@@ -19,7 +19,7 @@ from milestones.auth import session as auth_session
 from milestones.extensions import db
 from milestones.sql import commits
 from tests.api.test_response_cache import _served, cache  # noqa: F401
-from tests.conftest import make_app
+from tests.conftest import ApiClient, make_app
 
 
 @pytest.fixture
@@ -167,8 +167,6 @@ def test_user_cache_seconds_0_reads_the_user_at_every_request(uncached_app, fact
     assert commits.EXTENSION not in uncached_app.extensions
     assert auth_session._KEPT_USERS not in uncached_app.extensions
     coach = factory.coach()
-    from tests.conftest import ApiClient
-
     client = ApiClient(uncached_app.test_client())
     assert client.login(coach.email).status_code == 200
     reads.clear()

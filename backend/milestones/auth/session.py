@@ -120,8 +120,9 @@ class _KeptUsers:
 
     _MOST = 10_000
 
-    def __init__(self, seconds: int) -> None:
+    def __init__(self, seconds: int, counter: commits.CommitCounter) -> None:
         self.seconds = seconds
+        self.counter = counter
         self._rows: dict[int, tuple[int, float, dict[str, Any]]] = {}
 
     def get(self, count: int, user_id: int, version: int) -> dict[str, Any] | None:
@@ -155,8 +156,7 @@ def load_user(identity: str) -> User | None:
         return None
     started = db.session.registry.has()
     kept: _KeptUsers | None = current_app.extensions.get(_KEPT_USERS)
-    counter = commits.counter()
-    count = counter.read() if counter is not None else 0
+    count = kept.counter.read() if kept is not None else 0
     row = kept.get(count, user_id, version) if kept is not None and not started else None
     if row is None:
         # Before the request's session has begun (the gate, for nearly every request) the
@@ -196,6 +196,6 @@ def init_app(app: Flask) -> None:
     # Now rather than at the first query: load_user makes User objects without their
     # constructor (which would configure the mappers), maybe before any query of a worker.
     sa.orm.configure_mappers()
-    commits.init_app(app)
-    if commits.EXTENSION in app.extensions:
-        app.extensions[_KEPT_USERS] = _KeptUsers(app.config["USER_CACHE_SECONDS"])
+    counter = commits.init_app(app)
+    if counter is not None:
+        app.extensions[_KEPT_USERS] = _KeptUsers(app.config["USER_CACHE_SECONDS"], counter)

@@ -66,31 +66,25 @@ class CommitCounter:
             os.close(fd)
 
 
-def counter() -> CommitCounter | None:
-    """This app's counter, or None where the app keeps nothing on the strength of it."""
-    found: CommitCounter | None = current_app.extensions.get(EXTENSION)
-    return found
-
-
 def _after_commit(session: Session) -> None:
-    if not has_app_context():
-        return
-    found = current_app.extensions.get(EXTENSION)
+    found = current_app.extensions.get(EXTENSION) if has_app_context() else None
     if found is not None:
         found.add()
 
 
-def init_app(app: Flask) -> None:
-    """Count this app's commits, unless nothing is kept on their strength (USER_CACHE_SECONDS
-    0) or the instance folder cannot hold the file (then nothing is kept either)."""
+def init_app(app: Flask) -> CommitCounter | None:
+    """This app's commits counted, unless nothing is kept on their strength
+    (USER_CACHE_SECONDS 0) or the instance folder cannot hold the file (then nothing is
+    kept either): the counter, or None."""
     if app.config["USER_CACHE_SECONDS"] <= 0:
-        return
+        return None
     found = CommitCounter(os.path.join(app.instance_path, "commits.count"))
     try:
         found.read()
     except OSError as exc:
         log.warning("commit counter unavailable (%s): users are read at every request", exc)
-        return
+        return None
     app.extensions[EXTENSION] = found
     if not sa.event.contains(Session, "after_commit", _after_commit):
         sa.event.listen(Session, "after_commit", _after_commit)
+    return found
