@@ -45,10 +45,10 @@ class _SharedCheck:
                 self.joined += 1
         if not leading:
             try:
-                return pending.result()
+                pending.result()
             except Exception:  # that check's error: this one asks the database itself
                 _SELECT_ONE.fetch_one_pooled()
-                return None
+            return
         try:
             _SELECT_ONE.fetch_one_pooled()
         except BaseException as exc:
@@ -59,7 +59,6 @@ class _SharedCheck:
         finally:
             with self._lock:
                 self._pending = None
-        return None
 
 
 _DATABASE = _SharedCheck()
