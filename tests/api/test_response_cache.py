@@ -10,10 +10,12 @@ answer came from the cache (without one in 200 tries, it fails).
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
 
+from milestones import catalogue
 from milestones.api.response_cache import CacheMismatch, Entry, ResponseCache, response_cache
 from milestones.models import TaskStatus
 from milestones.reporting import boundaries
@@ -92,6 +94,94 @@ def test_answers_are_never_shared_between_users(factory, client_for, cache):
     assert [row["name"] for row in _served(a, path, cache).get_json()] == ["A's"]
     assert [row["name"] for row in _served(b, path, cache).get_json()] == ["B's"]
     assert [row["name"] for row in a.get(path).get_json()] == ["A's"]
+
+
+class _Held:
+    """The company milestones view held open on its first call until released; each
+    call counted."""
+
+    def __init__(self, monkeypatch, fail_first=False):
+        from milestones.services import milestones as service
+
+        self.calls = 0
+        self.entered, self.release = threading.Event(), threading.Event()
+        real = service.company_milestones
+
+        def held(*args):
+            self.calls += 1
+            if self.calls == 1:
+                self.entered.set()
+                assert self.release.wait(10)
+                if fail_first:
+                    raise RuntimeError("the first computing fails")
+            return real(*args)
+
+        monkeypatch.setattr(service, "company_milestones", held)
+
+
+def _in_thread(client, path, into):
+    def run():
+        try:
+            into.append(client.get(path))
+        except RuntimeError as exc:  # the app's error, propagated by the test client
+            into.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def _two_at_once(client_a, client_b, path, held, cache):
+    """A asks and is held computing; B asks the same key meanwhile: B must wait for A
+    (asserted), and both answers are returned with whether B was given A's."""
+    first, second = [], []
+    a = _in_thread(client_a, path, first)
+    assert held.entered.wait(10)
+    joined = cache.joined
+    b = _in_thread(client_b, path, second)
+    b.join(0.3)
+    assert b.is_alive() and not second, "B did not wait for A's answer"
+    held.release.set()
+    a.join(10)
+    b.join(5)  # well before WAIT_SECONDS: A's end, failed or not, lets B go on
+    assert not a.is_alive() and not b.is_alive()
+    return first[0], second[0], cache.joined > joined
+
+
+@pytest.mark.postgres
+def test_a_missing_answer_is_computed_once_by_a_worker(factory, client_for, cache, monkeypatch):
+    coach = factory.coach()
+    company = _company(factory, coach, "Alpha", NOW - 3 * DAY)
+    path = f"/api/v1/companies/{company.id}/milestones"
+    # Other test processes' writes can change the snapshot between A's and B's requests
+    # (then B rightly computes its own answer): try until B was answered with A's.
+    for _ in range(20):
+        cache.clear()
+        held = _Held(monkeypatch)
+        a, b, joined = _two_at_once(client_for(coach), client_for(coach), path, held, cache)
+        assert a.status_code == b.status_code == 200
+        assert b.get_json() == a.get_json()
+        assert held.calls == (1 if joined else 2)
+        if joined:
+            assert b.get_data() == a.get_data()
+            return
+    pytest.fail("B was never answered with A's answer")
+
+
+@pytest.mark.postgres
+def test_a_failed_computing_lets_the_waiting_request_compute(
+    factory, client_for, cache, monkeypatch, app
+):
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", True)
+    coach = factory.coach()
+    company = _company(factory, coach, "Alpha", NOW - 3 * DAY)
+    path = f"/api/v1/companies/{company.id}/milestones"
+    held = _Held(monkeypatch, fail_first=True)
+    a, b, joined = _two_at_once(client_for(coach), client_for(coach), path, held, cache)
+    assert isinstance(a, RuntimeError)
+    assert not joined and held.calls == 2
+    assert b.status_code == 200
+    assert [row["milestone"] for row in b.get_json()["milestones"]] == list(catalogue.KEYS)
 
 
 @pytest.mark.postgres

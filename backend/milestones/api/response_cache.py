@@ -28,6 +28,12 @@ view, the user and the URL with its query string, so an answer is never shared b
 users. Each worker keeps at most RESPONSE_CACHE_BYTES of bodies (least recently used
 go first; 0 turns the cache off). SQLite has no snapshots: there nothing is kept.
 
+A worker computes each missing answer once: a request that finds another thread of the
+worker computing the same key (view, user, URL) waits for that answer, at most
+WAIT_SECONDS, and is answered with it if it was kept for its own snapshot
+(otherwise it computes its own). So the threads of a worker that all ask for the pages
+of a coach's portfolio after a write do not each compute them.
+
 With RESPONSE_CACHE_CHECK (on in the tests) a request that would have been answered
 from the cache is computed as usual and compared with the kept response: a difference
 while the snapshot is unchanged is an error, so the whole suite checks the ranges.
@@ -54,6 +60,7 @@ from milestones.timeutil import utcnow
 T = TypeVar("T")
 _CONDITIONAL = ("If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "Range")
 _NOT_KEPT = frozenset({"set-cookie", "vary", "content-length"})
+WAIT_SECONDS = 10.0  # the longest a request waits for another thread's answer to its key
 
 
 class CacheMismatch(AssertionError):
@@ -143,7 +150,9 @@ class ResponseCache:
         self.misses = 0
         self.checked = 0  # under RESPONSE_CACHE_CHECK: kept answers compared
         self.programme: _Range | None = None  # programme_wide's last boundary
+        self.joined = 0  # misses answered by another thread's computing of the same key
         self._entries: OrderedDict[Any, Entry] = OrderedDict()
+        self._computing: dict[Any, threading.Event] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Any) -> Entry | None:
@@ -152,6 +161,21 @@ class ResponseCache:
             if entry is not None:
                 self._entries.move_to_end(key)
             return entry
+
+    def lead(self, key: Any) -> threading.Event | None:
+        """None when this thread is now the one computing `key` (it must call done());
+        else the event set when the thread computing it is done."""
+        with self._lock:
+            computing = self._computing.get(key)
+            if computing is None:
+                self._computing[key] = threading.Event()
+            return computing
+
+    def done(self, key: Any) -> None:
+        with self._lock:
+            computing = self._computing.pop(key, None)
+        if computing is not None:
+            computing.set()
 
     def put(self, key: Any, entry: Entry) -> None:
         if len(entry.body) > self.budget:
@@ -169,7 +193,7 @@ class ResponseCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
-            self.size = self.hits = self.misses = self.checked = 0
+            self.size = self.hits = self.misses = self.checked = self.joined = 0
             self.programme = None
 
 
@@ -182,6 +206,7 @@ class _Pending:
     started: datetime
     boundary: BoundaryOf
     expected: Entry | None  # under RESPONSE_CACHE_CHECK: the entry it would have served
+    leading: bool  # this request computes the key's answer for the threads waiting on it
 
 
 def response_cache(app: Flask | None = None) -> ResponseCache | None:
@@ -214,18 +239,36 @@ def _serve() -> Response | None:
     entry = cache.get(key)
     hit = entry is not None and entry.holds(snapshot, started)
     checking = bool(current_app.config.get("RESPONSE_CACHE_CHECK"))
+    leading = False
+    if not hit and not checking:
+        computing = cache.lead(key)
+        leading = computing is None
+        if computing is not None and computing.wait(WAIT_SECONDS):
+            started = utcnow()  # answered as of now, which is within the answer's range
+            entry = cache.get(key)
+            hit = entry is not None and entry.holds(snapshot, started)
+            cache.joined += hit
     if entry is not None and hit and not checking:
         cache.hits += 1
         g.rendered_by = "response cache"  # api/render.check_rendered: it was, once
         return current_app.response_class(entry.body, headers=list(entry.headers))
     cache.misses += not hit
-    g.response_cache = _Pending(key, snapshot, started, boundary, entry if hit else None)
+    g.response_cache = _Pending(key, snapshot, started, boundary, entry if hit else None, leading)
     return None
+
+
+def _release(exc: BaseException | None) -> None:
+    """After every request, answered or failed: the threads waiting for its key go on."""
+    pending: _Pending | None = g.pop("response_cache", None)
+    if pending is not None and pending.leading:
+        cache = response_cache()
+        assert cache is not None
+        cache.done(pending.key)
 
 
 def _keep(response: Response) -> Response:
     """After the view: keep a 200 response under the snapshot it was computed from."""
-    pending: _Pending | None = g.pop("response_cache", None)
+    pending: _Pending | None = g.get("response_cache")
     if pending is None or response.status_code != 200 or response.direct_passthrough:
         return response
     cache = response_cache()
@@ -263,3 +306,4 @@ def init_app(app: Flask) -> None:
     app.extensions["response_cache"] = ResponseCache(budget)
     app.before_request(_serve)
     app.after_request(_keep)
+    app.teardown_request(_release)
