@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask.globals import request_ctx
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -15,13 +16,34 @@ from flask_sqlalchemy import SQLAlchemy
 
 from milestones.models.base import Base
 
+_CONTEXT = "_limiter_request_context"  # where Flask-Limiter keeps a request's state
+
 
 class RouteLimiter(Limiter):
-    """Flask-Limiter without its check before every request while it has nothing to
-    check there. That check evaluates only application, default, meta and blueprint
-    limits (and the in-memory fallback's); a route's own `@limiter.limit` is checked by
-    its decorator when the view runs. This app sets none of them, so the check resolved
-    and filtered an empty set of limits on every request; set one and it runs again."""
+    """Flask-Limiter without its work on every request while it has nothing to do there.
+
+    Its check before every request evaluates only application, default, meta and
+    blueprint limits (and the in-memory fallback's); a route's own `@limiter.limit` is
+    checked by its decorator when the view runs. This app sets none of them, so the check
+    resolved and filtered an empty set of limits on every request; set one and it runs
+    again. After the request, the headers, the conditional deductions and the context's
+    reset are skipped as well when nothing in the request asked the limiter (no limit was
+    checked, so it has no context for the request)."""
+
+    def _asked(self) -> bool:
+        return hasattr(request_ctx._get_current_object(), _CONTEXT)  # type: ignore[attr-defined]
+
+    @property
+    def current_limit(self) -> Any:
+        return super().current_limit if self._asked() else None
+
+    def _Limiter__check_conditional_deductions(self, response: Any) -> None:
+        if self._asked():
+            getattr(Limiter, "_Limiter__check_conditional_deductions")(self, response)  # noqa: B009
+
+    def _Limiter__release_context(self, exc: BaseException | None = None) -> None:
+        if self._asked():
+            getattr(Limiter, "_Limiter__release_context")(self, exc)  # noqa: B009
 
     def _check_request_limit(
         self, callable_name: str | None = None, in_middleware: bool = True

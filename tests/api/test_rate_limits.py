@@ -103,8 +103,13 @@ def _tiny_app(**config: str) -> tuple[Flask, RouteLimiter]:
     def limited_view() -> str:
         return "ok"
 
+    def refused_view() -> tuple[str, int]:
+        return "no", 400
+
     app.add_url_rule("/open", "open", open_view)
     app.add_url_rule("/limited", "limited", tiny.limit("2 per minute")(limited_view))
+    only_refusals = tiny.limit("1 per minute", deduct_when=lambda r: r.status_code == 400)
+    app.add_url_rule("/refused", "refused", only_refusals(refused_view))
     return app, tiny
 
 
@@ -121,13 +126,25 @@ def test_the_check_before_every_request_is_skipped_while_no_limit_is_request_wid
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(LimitManager, "resolve_limits", spy)
-    assert [client.get("/open").status_code for _ in range(3)] == [200, 200, 200]
+    opened = [client.get("/open") for _ in range(3)]
+    assert [a.status_code for a in opened] == [200, 200, 200]
     assert calls == []  # nothing was resolved for a route without limits
+    assert not any(name.startswith("X-RateLimit") for name, _ in opened[0].headers)
     # a route's own limit is still checked (by its decorator), with its headers
     answers = [client.get("/limited") for _ in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 429]
     assert answers[1].headers["X-RateLimit-Remaining"] == "0"
     assert calls == [False, False, False]
+
+
+def test_a_conditional_deduction_still_counts_after_the_response():
+    """RouteLimiter skips its after-request work only for requests that asked no limit."""
+    app, _ = _tiny_app()
+    client = app.test_client()
+    first = client.get("/refused")
+    assert first.status_code == 400  # the view's own answer, deducted after it
+    assert first.headers["X-RateLimit-Limit"] == "1"
+    assert client.get("/refused").status_code == 429
 
 
 def test_a_request_wide_limit_is_still_checked_before_every_request():
