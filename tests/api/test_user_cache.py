@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -210,3 +211,79 @@ def test_kept_answers_are_still_served_while_the_user_is_kept(
     names = [row["name"] for row in client.get("/api/v1/portfolio").get_json()]
     assert names == ["Alpha", "Beta"]
     assert reads == [coach.id]
+
+
+@pytest.fixture
+def snapshot_reads(monkeypatch) -> list[int]:
+    """One entry per snapshot read alone (auth/session._SNAPSHOT_NOW)."""
+    seen: list[int] = []
+    original = auth_session._SNAPSHOT_NOW.fetch_one_pooled
+
+    def counted(**params: Any) -> Any:
+        seen.append(1)
+        return original(**params)
+
+    monkeypatch.setattr(auth_session._SNAPSHOT_NOW, "fetch_one_pooled", counted)
+    return seen
+
+
+@pytest.mark.postgres
+def test_a_kept_answer_is_served_without_a_round_trip_until_a_commit(
+    factory,
+    client_for,
+    reads,
+    snapshot_reads,
+    cache,  # noqa: F811 (test_response_cache's fixture)
+):
+    """The snapshot read for a kept user is used again while no commit was made on this
+    host (and for SNAPSHOT_REUSE_SECONDS at most): a served answer then costs no statement."""
+    from tests.api.test_attention import _company
+    from tests.fixtures.metrics import NOW
+
+    coach = factory.coach()
+    _company(factory, coach, "Alpha", NOW)
+    client = client_for(coach)
+    _served(client, "/api/v1/portfolio", cache)
+    reads.clear()
+    snapshot_reads.clear()
+    hits = cache.hits
+    for _ in range(3):
+        assert client.get("/api/v1/portfolio").status_code == 200
+    assert cache.hits == hits + 3
+    assert reads == [] and len(snapshot_reads) <= 1  # (once, if the second ran out)
+    factory.company(name="Beta", coaches=[coach])  # a commit: the next request reads
+    names = [row["name"] for row in client.get("/api/v1/portfolio").get_json()]
+    assert names == ["Alpha", "Beta"]
+    assert reads == [coach.id]
+
+
+@pytest.mark.postgres
+def test_a_write_the_count_cannot_see_is_seen_once_the_snapshot_expires(
+    factory,
+    client_for,
+    monkeypatch,
+    cache,  # noqa: F811 (test_response_cache's fixture)
+):
+    """SQL from outside the app (here a raw connection: no ORM commit, nothing counted):
+    the kept snapshot, and with it the kept answer, is used for SNAPSHOT_REUSE_SECONDS at
+    most; after that the snapshot is read again, differs, and the answer is computed."""
+    from tests.api.test_attention import _company
+    from tests.fixtures.metrics import NOW
+
+    coach = factory.coach()
+    company = _company(factory, coach, "Alpha", NOW)
+    client = client_for(coach)
+    monkeypatch.setattr(auth_session, "SNAPSHOT_REUSE_SECONDS", 3600.0)
+    _served(client, "/api/v1/portfolio", cache)
+    raw = db.engine.raw_connection()
+    try:
+        raw.cursor().execute("UPDATE companies SET name = 'Renamed' WHERE id = %s", [company.id])
+        raw.commit()
+    finally:
+        raw.close()
+    stale = client.get("/api/v1/portfolio").get_json()
+    assert [row["name"] for row in stale] == ["Alpha"]  # the documented lag
+    later = time.monotonic() + 3601  # the kept snapshot (and the kept user) are out of date
+    monkeypatch.setattr(time, "monotonic", lambda: later)
+    fresh = client.get("/api/v1/portfolio").get_json()
+    assert [row["name"] for row in fresh] == ["Renamed"]

@@ -8,7 +8,9 @@ views, each with:
 
 - the snapshot of the data it was computed from. The statement that reads the session's
   user (auth/session.load_user) also names its snapshot, and when the user was kept from
-  an earlier request the snapshot is read alone before the view (request_snapshot)
+  an earlier request the snapshot is read alone before the view, or the process's last
+  one is used again while no commit was counted on this host, for a second at most
+  (request_snapshot)
   (sql/dialect.db_snapshot: 'xmin:xmax:in-progress', the set of transactions whose rows
   it sees). Two statements with the same snapshot see exactly the same rows: any commit
   anywhere in the database, and any transaction that starts writing, gives a new one. A
@@ -52,7 +54,7 @@ import orjson
 from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 
-from milestones.auth.session import request_snapshot, view_mark
+from milestones.auth.session import forget_snapshot, request_snapshot, view_mark
 from milestones.reporting import boundaries
 from milestones.reporting.boundaries import Boundary
 from milestones.timeutil import utcnow
@@ -278,6 +280,7 @@ def _keep(response: Response) -> Response:
         Answered(cache, request.view_args or {}, pending.snapshot, pending.started, body)
     )
     if bound.snapshot != pending.snapshot:
+        forget_snapshot()  # the process's kept one may be out of date
         return response  # something committed meanwhile: the data may not be the snapshot's
     headers = tuple(
         (name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT

@@ -97,18 +97,36 @@ _LOAD_USER = DriverStatement(
 
 
 _SNAPSHOT_NOW = DriverStatement(sa.select(db_snapshot().label(_SNAPSHOT)))
+SNAPSHOT_REUSE_SECONDS = 1.0
 
 
 def request_snapshot() -> str | None:
     """The snapshot this request's data is read in (api/response_cache.py, before the view):
-    the one the user was loaded in; or, when the user was kept from an earlier request, one
-    read now on a pooled connection. Only the gate has run, so the request's session holds
-    no connection and has written nothing that the snapshot would not name."""
+    the one the user was loaded in; or, when the user was kept from an earlier request, the
+    last one this process read while no commit was made on this host since and for
+    SNAPSHOT_REUSE_SECONDS at most (_KeptUsers.snapshot); or one read now on a pooled
+    connection. Only the gate has run, so the request's session holds no connection and has
+    written nothing that the snapshot would not name."""
     if _SNAPSHOT not in g:
-        row = _SNAPSHOT_NOW.fetch_one_pooled()
-        g.db_snapshot = None if row is None else row[_SNAPSHOT]
-    snapshot: str | None = g.db_snapshot
-    return snapshot
+        kept: _KeptUsers | None = current_app.extensions.get(_KEPT_USERS)
+        count = kept.counter.read() if kept is not None else 0
+        snapshot = kept.snapshot(count) if kept is not None else None
+        if snapshot is None:
+            row = _SNAPSHOT_NOW.fetch_one_pooled()
+            snapshot = None if row is None else row[_SNAPSHOT]
+            if kept is not None:
+                kept.keep_snapshot(count, snapshot)
+        g.db_snapshot = snapshot
+    found: str | None = g.db_snapshot
+    return found
+
+
+def forget_snapshot() -> None:
+    """The snapshot kept by this process is not the database's any more (a statement read
+    another one while no commit was counted: a write from outside this host's app)."""
+    kept: _KeptUsers | None = current_app.extensions.get(_KEPT_USERS)
+    if kept is not None:
+        kept.keep_snapshot(-1, None)
 
 
 class _KeptUsers:
@@ -124,6 +142,23 @@ class _KeptUsers:
         self.seconds = seconds
         self.counter = counter
         self._rows: dict[int, tuple[int, float, dict[str, Any]]] = {}
+        self._snapshot: tuple[int, float, str] | None = None
+
+    def snapshot(self, count: int) -> str | None:
+        """The database's snapshot as this process last read it, if no commit has been
+        made on this host since (the count it was read after is still `count`) and it was
+        read less than SNAPSHOT_REUSE_SECONDS ago. A write this count cannot see (another
+        host, psql, a worker container without this instance folder) is seen once that
+        time has passed: the response cache's answers lag such writes by that much at most,
+        and answer a write made through the app on this host at the next request."""
+        kept = self._snapshot
+        if kept is None or kept[0] != count or time.monotonic() >= kept[1]:
+            return None
+        return kept[2]
+
+    def keep_snapshot(self, count: int, snapshot: str | None) -> None:
+        until = time.monotonic() + SNAPSHOT_REUSE_SECONDS
+        self._snapshot = None if snapshot is None else (count, until, snapshot)
 
     def get(self, count: int, user_id: int, version: int) -> dict[str, Any] | None:
         kept = self._rows.get(user_id)
@@ -169,6 +204,7 @@ def load_user(identity: str) -> User | None:
         g.db_snapshot = row.pop(_SNAPSHOT)
         if kept is not None and not started:  # committed data only: a pooled read
             kept.keep(count, user_id, row)
+            kept.keep_snapshot(count, g.db_snapshot)
     session = db.session()
     if started:
         known = session.identity_map.get(identity_key(User, user_id))
