@@ -3,7 +3,8 @@ the instance folder that every process maps into memory.
 
 Every ORM session commit adds one, after the database has committed. A process that keeps
 something it read from the database (auth/session.py keeps the signed-in users, and the
-last snapshot read) notes the count it read *before* reading, and trusts what it kept only while the count is the same.
+last snapshot it read) notes the count it read *before* reading, and trusts what it kept
+only while the count is the same.
 So a write made through this app on this host (a worker, `flask` or `milestones` commands)
 is seen by every process at its next request. Reading the count is a load from shared
 memory, no system call; adding to it takes a file lock, once per commit.
