@@ -15,12 +15,14 @@ views, each with:
   it sees). Two statements with the same snapshot see exactly the same rows: any commit
   anywhere in the database, and any transaction that starts writing, gives a new one. A
   request whose snapshot equals a kept response's is answered with it, as if computed;
-  any other request computes its answer. A transaction that has written names no
-  snapshot, and takes no part;
+  so is one whose snapshot differs from it only by neutral transactions, which wrote
+  nothing a kept answer shows (the share page's view counts, the rate limiter's
+  counters: sql/snapshots.py). Any other request computes its answer. A transaction that
+  has written names no snapshot, and takes no part;
 - the time range it holds for: from when it was computed to the first time the clock
   can change what it shows (reporting/boundaries.py: a whole day passing since a stored
   time, an attention reason falling due, a new week or year). It is stored only when
-  the snapshot is still the same after that range is computed, so the response, the
+  the snapshot still shows the same data after that range is computed, so the response, the
   range and the snapshot it is kept under describe the same data.
 
 A view opts in with `@cached_response(boundary)` on its MethodView class; only GET
@@ -43,6 +45,7 @@ while the snapshot is unchanged is an error, so the whole suite checks the range
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -57,6 +60,7 @@ from flask_login import current_user
 from milestones.auth.session import forget_snapshot, request_snapshot, view_mark
 from milestones.reporting import boundaries
 from milestones.reporting.boundaries import Boundary
+from milestones.sql import snapshots
 from milestones.timeutil import utcnow
 
 T = TypeVar("T")
@@ -133,7 +137,7 @@ class _Range:
     until: datetime  # and true until just before this
 
     def holds(self, snapshot: str, now: datetime) -> bool:
-        return self.snapshot == snapshot and self.since <= now < self.until
+        return self.since <= now < self.until and snapshots.same_data(self.snapshot, snapshot)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +256,8 @@ def _serve() -> Response | None:
             cache.joined += hit
     if entry is not None and hit and not checking:
         cache.hits += 1
+        if entry.snapshot != snapshot:  # the same data (sql/snapshots.py): kept under both
+            cache.put(key, dataclasses.replace(entry, snapshot=snapshot))
         g.rendered_by = "response cache"  # api/render.check_rendered: it was, once
         return current_app.response_class(entry.body, headers=list(entry.headers))
     cache.misses += not hit
@@ -279,7 +285,7 @@ def _keep(response: Response) -> Response:
     bound = pending.boundary(
         Answered(cache, request.view_args or {}, pending.snapshot, pending.started, body)
     )
-    if bound.snapshot != pending.snapshot:
+    if bound.snapshot is None or not snapshots.same_data(pending.snapshot, bound.snapshot):
         forget_snapshot()  # the process's kept one may be out of date
         return response  # something committed meanwhile: the data may not be the snapshot's
     headers = tuple(
@@ -307,6 +313,7 @@ def init_app(app: Flask) -> None:
     if budget <= 0:
         return
     app.extensions["response_cache"] = ResponseCache(budget)
+    snapshots.init_app(app)
     app.before_request(_serve)
     app.after_request(_keep)
     app.teardown_request(_release)

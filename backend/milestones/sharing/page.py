@@ -7,15 +7,16 @@ and expired tokens all give the same 404.
 
 Views are counted without a write per view: each process keeps the views it has not yet
 written, and adds them to the row at most once a minute per link (a conditional UPDATE,
-so several processes together still write a link at most once a minute). Views counted
-by a process that stops before its next write are lost; the figure is a guide, not an
-audit.
+so several processes together still write a link at most once a minute), in a
+transaction of its own that the response cache knows changes none of its answers
+(sql/snapshots.py). Views counted by a process that stops before its next write are
+lost; the figure is a guide, not an audit.
 """
 
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -35,6 +36,8 @@ from milestones.models import (
 )
 from milestones.reporting.company_metrics import statuses_with_metrics
 from milestones.sharing import tokens
+from milestones.sql import snapshots
+from milestones.sql.dialect import current_xid
 from milestones.timeutil import utcnow
 
 NOT_SHARED = "This link is not valid, has expired or was revoked."
@@ -141,27 +144,32 @@ def _achievements(company_id: int, with_reasons: bool) -> list[dict[str, Any]]:
     return items
 
 
-def _count_view(link: ShareLink) -> None:
+def _count_view(link_id: int, key: str, last_viewed_at: datetime | None) -> None:
     """Add this view, and the ones not yet written, at most once a minute per link."""
     now = utcnow()
-    key = link.token_hash
     with _lock:
         _unwritten[key] = pending = _unwritten.get(key, 0) + 1
-    if link.last_viewed_at is not None and now - link.last_viewed_at < VIEW_WRITE_INTERVAL:
+    if last_viewed_at is not None and now - last_viewed_at < VIEW_WRITE_INTERVAL:
         return
     table: Any = ShareLink.__table__
-    result = db.session.execute(
-        sa.update(table)
-        .where(
-            table.c.id == link.id,
-            sa.or_(
-                table.c.last_viewed_at.is_(None),
-                table.c.last_viewed_at <= now - VIEW_WRITE_INTERVAL,
-            ),
-        )
-        .values(view_count=table.c.view_count + pending, last_viewed_at=now)
-    )
-    if getattr(result, "rowcount", 0):
+    # In a transaction of its own that writes nothing else, registered as neutral before
+    # it commits (sql/snapshots.py): a page view does not renew every kept answer.
+    with db.engine.begin() as conn:
+        written = conn.execute(
+            sa.update(table)
+            .where(
+                table.c.id == link_id,
+                sa.or_(
+                    table.c.last_viewed_at.is_(None),
+                    table.c.last_viewed_at <= now - VIEW_WRITE_INTERVAL,
+                ),
+            )
+            .values(view_count=table.c.view_count + pending, last_viewed_at=now)
+            .returning(current_xid())
+        ).first()
+        if written is not None:
+            snapshots.register(written[0])
+    if written is not None:
         with _lock:
             left = _unwritten.get(key, 0) - pending
             if left > 0:
@@ -192,8 +200,9 @@ def shared_page(token: str) -> dict[str, Any]:
                 "evidence": evidence.get(key, []),
             }
         )
-    _count_view(link)
-    db.session.commit()
+    seen = (link.id, link.token_hash, link.last_viewed_at)
+    db.session.commit()  # the page's reads end before the view is counted apart
+    _count_view(*seen)
     return {
         "company": {"name": name, "description": description, "current_milestone": current},
         "milestones": milestones,

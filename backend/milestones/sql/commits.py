@@ -21,6 +21,8 @@ import logging
 import mmap
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
@@ -32,39 +34,52 @@ _SIZE = 8
 EXTENSION = "milestones.commits"
 
 
-class CommitCounter:
-    def __init__(self, path: str) -> None:
+class SharedFile:
+    """A small file of the instance folder that every process of the app maps into memory
+    (MAP_SHARED, so a mapping made before gunicorn forks stays shared with the workers);
+    changed under a file lock, between processes."""
+
+    def __init__(self, path: str, size: int) -> None:
         self.path = path
+        self.size = size
         self._map: mmap.mmap | None = None
         self._lock = threading.Lock()
 
-    def _mapped(self) -> mmap.mmap:
-        # MAP_SHARED: a mapping made before gunicorn forks stays shared with the workers.
+    def mapped(self) -> mmap.mmap:
         if self._map is None:
             with self._lock:
                 if self._map is None:
                     fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
                     try:
-                        if os.fstat(fd).st_size < _SIZE:
-                            os.ftruncate(fd, _SIZE)  # only ever grows a new, empty file
-                        self._map = mmap.mmap(fd, _SIZE)
+                        if os.fstat(fd).st_size < self.size:
+                            os.ftruncate(fd, self.size)  # only ever grows a new, empty file
+                        self._map = mmap.mmap(fd, self.size)
                     finally:
                         os.close(fd)
         return self._map
 
-    def read(self) -> int:
-        return int.from_bytes(self._mapped()[:_SIZE], "little")
-
-    def add(self) -> None:
-        mapped = self._mapped()
+    @contextmanager
+    def locked(self, exclusive: bool = True) -> Iterator[mmap.mmap]:
+        mapped = self.mapped()
         fd = os.open(self.path, os.O_RDWR)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)  # between processes; released by close
-            mapped[:_SIZE] = (int.from_bytes(mapped[:_SIZE], "little") + 1).to_bytes(
-                _SIZE, "little"
-            )
+            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)  # freed by close
+            yield mapped
         finally:
             os.close(fd)
+
+
+class CommitCounter(SharedFile):
+    def __init__(self, path: str) -> None:
+        super().__init__(path, _SIZE)
+
+    def read(self) -> int:
+        return int.from_bytes(self.mapped()[:_SIZE], "little")
+
+    def add(self) -> None:
+        with self.locked() as mapped:
+            count = int.from_bytes(mapped[:_SIZE], "little") + 1
+            mapped[:_SIZE] = count.to_bytes(_SIZE, "little")
 
 
 def _after_commit(session: Session) -> None:

@@ -281,3 +281,22 @@ def _db_snapshot_default(element: db_snapshot, compiler: SQLCompiler, **kw: Any)
 @compiles(db_snapshot, "sqlite")
 def _db_snapshot_sqlite(element: db_snapshot, compiler: SQLCompiler, **kw: Any) -> str:
     return "NULL"
+
+
+class current_xid(expression.FunctionElement[str]):
+    """PostgreSQL: the running transaction's id as text (assigned now if it has none yet;
+    sql/snapshots.register). NULL on SQLite."""
+
+    type = sa.String()
+    name = "current_xid"
+    inherit_cache = True
+
+
+@compiles(current_xid)
+def _current_xid_default(element: current_xid, compiler: SQLCompiler, **kw: Any) -> str:
+    return "CAST(pg_current_xact_id() AS TEXT)"
+
+
+@compiles(current_xid, "sqlite")
+def _current_xid_sqlite(element: current_xid, compiler: SQLCompiler, **kw: Any) -> str:
+    return "NULL"

@@ -11,7 +11,9 @@ Moving windows (the default strategy, RATELIMIT_STRATEGY) count the hits of the 
 `expiry` seconds; a hit is stored by one INSERT ... SELECT that adds nothing once the
 limit is reached, so a key never holds more rows than its limit and a request pays one
 statement for it (plus one for Flask-Limiter's headers). Fixed windows count the hits
-since the first one of the window. Expired rows are deleted by the background worker
+since the first one of the window. Either way the transaction that stores a hit is
+registered as neutral (sql/snapshots.py): no answer the response cache keeps shows these
+rows, so a counted hit renews none of them. Expired rows are deleted by the background worker
 (`milestones notifications deliver` calls delete_expired). As with any count followed by
 an insert under READ COMMITTED, workers taking the last place at the same instant may
 all get it: a limit can be passed by the number of workers racing, not more.
@@ -23,10 +25,13 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_app_context
 from limits.storage import MovingWindowSupport, Storage
 
 from milestones.extensions import db
 from milestones.models import RateLimitHit
+from milestones.sql import snapshots
+from milestones.sql.dialect import current_xid
 
 SCHEME = "database"
 Hit = RateLimitHit
@@ -38,6 +43,14 @@ def _live(key: str, now: float) -> sa.ColumnElement[bool]:
 
 def _insert(conn: sa.Connection, key: str, at: float, expires_at: float, amount: int) -> None:
     conn.execute(sa.insert(Hit), [{"key": key, "at": at, "expires_at": expires_at}] * amount)
+    _neutral(conn)
+
+
+def _neutral(conn: sa.Connection) -> None:
+    """The counters are shown by no answer the response cache keeps: the transaction that
+    writes them is neutral (sql/snapshots.py), so a counted hit renews none of them."""
+    if has_app_context():
+        snapshots.register(conn.scalar(sa.select(current_xid())))
 
 
 def delete_expired() -> int:
@@ -91,7 +104,10 @@ class DatabaseStorage(Storage, MovingWindowSupport):
         rows = sa.union_all(*[row] * amount) if amount > 1 else row
         insert = sa.insert(Hit).from_select(["key", "at", "expires_at"], rows)
         with db.engine.begin() as conn:  # (the drivers' rowcount is unreliable here)
-            return len(conn.execute(insert.returning(Hit.id)).all()) == amount
+            added = conn.execute(insert.returning(Hit.id, current_xid())).all()
+            if added and has_app_context():
+                snapshots.register(added[0][1])
+            return len(added) == amount
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         """(the oldest hit of the last `expiry` seconds, how many there are)."""
