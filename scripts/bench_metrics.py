@@ -7,10 +7,13 @@
    settings (`-w 2` by default): the app, and a bare Flask app (scripts/bench/bare_app.py:
    one route returning a five-item JSON list; no database, session or extension);
 3. signs in as the bench admin (sees every company) and runs `wrk -t2 -c8` against each
-   endpoint in turn, in interleaved rounds (each round measures the bare app too, so a
-   burst of load elsewhere on the machine falls on every endpoint alike);
-4. prints req/s, p50 and p99 per endpoint, its throughput as a share of the bare app's,
-   and whether each target is met; then drops the database.
+   endpoint in turn, in interleaved rounds; the bare app is measured for half as long
+   just before each endpoint's turn, so an endpoint is compared with the bare app under
+   the same load of the machine (which drifts by tens of percent over a few minutes on
+   a shared machine);
+4. prints req/s, p50 and p99 per endpoint, its throughput as a share of the bare app's
+   measured beside it (and that rate), and whether each target is met; then drops the
+   database.
 
 `--companies 1000 10000` runs the whole thing at each size and then compares every share
 with the first size's (target: within 10%). `--exports` also downloads each CSV/XLSX
@@ -45,7 +48,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -335,12 +338,13 @@ class Run:
     companies: int
     tasks: int
     seed_seconds: float
-    bare: Sample
+    bare: Sample  # every measurement of the bare app
     results: dict[str, tuple[Endpoint, Sample]]
     exports_met: bool | None = None  # --exports: the exports' targets (printed apart)
+    beside: dict[str, Sample] = field(default_factory=dict)  # the bare app, before each
 
     def share(self, label: str) -> float:
-        return self.results[label][1].rps / self.bare.rps
+        return self.results[label][1].rps / self.beside[label].rps
 
 
 def existing(database_url: str) -> tuple[str, list[int], float, list[str]]:
@@ -398,12 +402,15 @@ def run_size(args: argparse.Namespace, companies: int, workdir: Path) -> Run:
         per_round = args.seconds / args.rounds
         for e in [BARE, *measured]:  # warm-up: plans, prepared statements, caches
             wrk(bare_port if e is BARE else app_port, e, cookie, 1, workdir)
+        beside = {e.label: Sample() for e in measured}
         for _ in range(args.rounds):
-            bare.add(wrk(bare_port, BARE, "", per_round, workdir))
             for e in measured:
+                paired = wrk(bare_port, BARE, "", per_round / 2, workdir)
+                bare.add(paired)
+                beside[e.label].add(paired)
                 samples[e.label].add(wrk(app_port, e, cookie, per_round, workdir))
         results = {e.label: (e, samples[e.label]) for e in measured}
-        run = Run(companies, args.tasks_per_company, seed_seconds, bare, results)
+        run = Run(companies, args.tasks_per_company, seed_seconds, bare, results, beside=beside)
         if args.exports:
             import bench_exports  # beside this script; it reuses the helpers here
 
@@ -429,8 +436,8 @@ def verdict(run: Run, endpoint: Endpoint, sample: Sample, share: float) -> tuple
     if endpoint.p50_ms is not None:
         targets.append((f"p50 <= {endpoint.p50_ms:.0f} ms", sample.p50 <= endpoint.p50_ms))
     if endpoint.near is not None and endpoint.near in run.results:
-        other = run.results[endpoint.near][1].rps
-        ratio = sample.rps / other if other else 0.0
+        other = run.share(endpoint.near)  # shares: each against the bare app beside it
+        ratio = share / other if other else 0.0
         held = ratio >= 1 - SCALE_TOLERANCE
         targets.append((f"{ratio:.2f} x {endpoint.near.split(' (')[0]} >= 0.90", held))
     if not targets:
@@ -448,9 +455,10 @@ def report(run: Run, args: argparse.Namespace) -> bool:
         f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
     header = f"{'endpoint':40} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>8} {'share':>6} {'bad':>5}"
-    print(f"{header}  target")
+    print(f"{header} {'bare':>6}  target")
     b = run.bare
     print(f"{BARE.label:40} {b.rps:8.0f} {b.p50:7.2f} {b.p99:8.2f} {1:6.2f} {b.bad:5d}")
+    print(f"{'(share: of the bare req/s measured just before each endpoint, last column)':40}")
     ok = True
     for label, (endpoint, s) in run.results.items():
         share = run.share(label)
@@ -458,8 +466,10 @@ def report(run: Run, args: argparse.Namespace) -> bool:
         ok &= met and s.bad == 0
         if s.bad:
             target += f" ({s.bad} non-2xx or failed responses)"
+        paired = run.beside[label].rps
         print(
-            f"{label:40} {s.rps:8.0f} {s.p50:7.2f} {s.p99:8.2f} {share:6.2f} {s.bad:5d}  {target}"
+            f"{label:40} {s.rps:8.0f} {s.p50:7.2f} {s.p99:8.2f} {share:6.2f} {s.bad:5d}"
+            f" {paired:6.0f}  {target}"
         )
     if run.exports_met is not None:
         ok &= run.exports_met
