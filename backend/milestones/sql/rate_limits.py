@@ -13,8 +13,8 @@ limit is reached, so a key never holds more rows than its limit and a request pa
 statement for it (plus one for Flask-Limiter's headers). Fixed windows count the hits
 since the first one of the window. Either way the transaction that stores a hit is
 registered as neutral (sql/snapshots.py): no answer the response cache keeps shows these
-rows, so a counted hit renews none of them. Expired rows are deleted by the background worker
-(`milestones notifications deliver` calls delete_expired). As with any count followed by
+rows, so a counted hit renews none of them. Expired rows are deleted by the background
+worker (`milestones notifications deliver` calls delete_expired). As with any count followed by
 an insert under READ COMMITTED, workers taking the last place at the same instant may
 all get it: a limit can be passed by the number of workers racing, not more.
 """
@@ -25,7 +25,6 @@ import time
 from typing import Any
 
 import sqlalchemy as sa
-from flask import has_app_context
 from limits.storage import MovingWindowSupport, Storage
 
 from milestones.extensions import db
@@ -49,8 +48,7 @@ def _insert(conn: sa.Connection, key: str, at: float, expires_at: float, amount:
 def _neutral(conn: sa.Connection) -> None:
     """The counters are shown by no answer the response cache keeps: the transaction that
     writes them is neutral (sql/snapshots.py), so a counted hit renews none of them."""
-    if has_app_context():
-        snapshots.register(conn.scalar(sa.select(current_xid())))
+    snapshots.register(conn.scalar(sa.select(current_xid())))
 
 
 def delete_expired() -> int:
@@ -105,7 +103,7 @@ class DatabaseStorage(Storage, MovingWindowSupport):
         insert = sa.insert(Hit).from_select(["key", "at", "expires_at"], rows)
         with db.engine.begin() as conn:  # (the drivers' rowcount is unreliable here)
             added = conn.execute(insert.returning(Hit.id, current_xid())).all()
-            if added and has_app_context():
+            if added:
                 snapshots.register(added[0][1])
             return len(added) == amount
 

@@ -8,8 +8,9 @@ not yet started and the other may see: from the lower xmax to the higher one, an
 listed as running in either. When every one of those is *neutral*, both see the same data
 as far as a kept answer goes.
 
-A neutral transaction is one that wrote nothing but the share page's view counts, which
-no kept answer shows (sharing/page.py). It registers its transaction id here before it
+A neutral transaction is one that wrote nothing but the share page's view counts
+(sharing/page.py) or the rate limiter's counters (sql/rate_limits.py), which no kept
+answer shows. It registers its transaction id here before it
 commits, in a ring of the instance folder that every process of this host maps, so every
 worker knows it by the time any snapshot shows it committed. A transaction this host did
 not register (any other write, another host's, another database's in the same cluster, an
@@ -76,9 +77,15 @@ class NeutralXids(SharedFile):
         return self._known[1]
 
 
+def _ring() -> NeutralXids | None:
+    ring: NeutralXids | None = current_app.extensions.get(EXTENSION) if has_app_context() else None
+    return ring
+
+
 def register(xid: int | str | None) -> None:
-    """Before its commit: the running transaction wrote nothing a kept answer shows."""
-    ring: NeutralXids | None = current_app.extensions.get(EXTENSION)
+    """Before its commit: the running transaction wrote nothing a kept answer shows (a
+    no-op without the app's ring, or without an id: SQLite)."""
+    ring = _ring()
     if ring is not None and xid is not None:
         ring.add(int(xid))
 
@@ -87,7 +94,7 @@ def same_data(old: str, new: str) -> bool:
     """Whether snapshot `new` sees what `old` sees, but for neutral transactions."""
     if old == new:
         return True
-    ring: NeutralXids | None = current_app.extensions.get(EXTENSION) if has_app_context() else None
+    ring = _ring()
     before, after = Snapshot.parse(old), Snapshot.parse(new)
     if ring is None or before is None or after is None:
         return False
@@ -98,8 +105,8 @@ def same_data(old: str, new: str) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """The ring, on PostgreSQL, where the instance folder can hold it (else no transaction
-    is neutral, and every write means every answer is computed again)."""
+    """The ring, where the instance folder can hold it (else no transaction is neutral,
+    and every write means every answer is computed again). On SQLite nothing registers."""
     ring = NeutralXids(os.path.join(app.instance_path, "neutral.xids"))
     try:
         ring.known()
