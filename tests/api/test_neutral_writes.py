@@ -4,17 +4,13 @@ a share page view does not renew every kept answer; any other write still does."
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from milestones.extensions import db
 from milestones.models import ShareLink
 from milestones.sql import snapshots
 from milestones.sql.snapshots import NeutralXids, Snapshot
-from tests.api.test_attention import _company
-from tests.api.test_response_cache import _served, cache  # noqa: F401
-from tests.fixtures.metrics import NOW
+from tests.api.test_response_cache import _alpha, _served, cache  # noqa: F401
 
 
 def test_the_transactions_two_snapshots_may_disagree_on():
@@ -70,9 +66,7 @@ def test_a_share_page_view_keeps_the_kept_answers(
     anon,
     cache,  # noqa: F811 (test_response_cache's fixture)
 ):
-    coach = factory.coach()
-    company = _company(factory, coach, "Alpha", NOW - timedelta(days=3))
-    client = client_for(coach)
+    _, company, client = _alpha(factory, client_for)
     made = client.post(f"/api/v1/companies/{company.id}/share-links", json={"label": "Board"})
     assert made.status_code == 201, made.get_json()
     link_id, token = made.get_json()["id"], made.get_json()["token"]
@@ -103,9 +97,7 @@ def test_any_other_write_still_renews_them(
     client_for,
     cache,  # noqa: F811 (test_response_cache's fixture)
 ):
-    coach = factory.coach()
-    company = _company(factory, coach, "Alpha", NOW - timedelta(days=3))
-    client = client_for(coach)
+    _, company, client = _alpha(factory, client_for)
     path = "/api/v1/portfolio"
     _served(client, path, cache)
     company.name = "Renamed"

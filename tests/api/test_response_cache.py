@@ -50,6 +50,14 @@ def _served(client, path, cache, tries=200):
     pytest.fail(f"{path}: no answer from the cache in {tries} requests")
 
 
+def _alpha(factory, client_for, started=NOW - 3 * DAY):
+    """A coach with one company, Alpha (under way since `started`): the coach, the
+    company and a client signed in as the coach."""
+    coach = factory.coach()
+    company = _company(factory, coach, "Alpha", started)
+    return coach, company, client_for(coach)
+
+
 def _computed(client, path, cache):
     hits = cache.hits
     response = client.get(path)
@@ -67,9 +75,7 @@ def _row(response, name):
 def test_a_kept_answer_is_the_computed_one_until_the_data_changes(
     factory, client_for, cache, frozen
 ):
-    coach = factory.coach()
-    _company(factory, coach, "Alpha", NOW - 3 * DAY)
-    client = client_for(coach)
+    coach, _, client = _alpha(factory, client_for)
     path = "/api/v1/portfolio?page_size=10"
     computed = client.get(path)
     served = _served(client, path, cache)
@@ -327,9 +333,7 @@ def test_boundaries_worked_by_hand(factory, frozen, time_machine):
 
 @pytest.mark.postgres
 def test_under_check_a_wrong_kept_answer_is_an_error(factory, client_for, app):
-    coach = factory.coach()
-    _company(factory, coach, "Alpha", NOW - 3 * DAY)
-    client = client_for(coach)
+    _, _, client = _alpha(factory, client_for)
     path = "/api/v1/portfolio"
     kept = response_cache(app)
     assert kept is not None and app.config["RESPONSE_CACHE_CHECK"]
@@ -348,9 +352,7 @@ def test_under_check_a_wrong_kept_answer_is_an_error(factory, client_for, app):
 
 def test_nothing_is_kept_without_snapshots(factory, client_for, cache):
     """SQLite names no snapshot: every request computes its answer."""
-    coach = factory.coach()
-    _company(factory, coach, "Alpha", NOW - 3 * DAY)
-    client = client_for(coach)
+    _, _, client = _alpha(factory, client_for)
     for _ in range(3):
         assert client.get("/api/v1/portfolio").status_code == 200
     if dialect_name() == "sqlite":

@@ -19,7 +19,7 @@ from flask import Flask
 from milestones.auth import session as auth_session
 from milestones.extensions import db
 from milestones.sql import commits
-from tests.api.test_response_cache import _served, cache  # noqa: F401
+from tests.api.test_response_cache import _alpha, _served, cache  # noqa: F401
 from tests.conftest import ApiClient, make_app
 
 
@@ -196,12 +196,9 @@ def test_kept_answers_are_still_served_while_the_user_is_kept(
     cache,  # noqa: F811 (test_response_cache's fixture)
 ):
     """A view whose answer may be kept reads the snapshot when the user was not read."""
-    from tests.api.test_attention import _company
     from tests.fixtures.metrics import NOW
 
-    coach = factory.coach()
-    _company(factory, coach, "Alpha", NOW)
-    client = client_for(coach)
+    coach, _, client = _alpha(factory, client_for, NOW)
     _served(client, "/api/v1/portfolio", cache)
     reads.clear()
     hits = cache.hits
@@ -237,12 +234,9 @@ def test_a_kept_answer_is_served_without_a_round_trip_until_a_commit(
 ):
     """The snapshot read for a kept user is used again while no commit was made on this
     host (and for SNAPSHOT_REUSE_SECONDS at most): a served answer then costs no statement."""
-    from tests.api.test_attention import _company
     from tests.fixtures.metrics import NOW
 
-    coach = factory.coach()
-    _company(factory, coach, "Alpha", NOW)
-    client = client_for(coach)
+    coach, _, client = _alpha(factory, client_for, NOW)
     _served(client, "/api/v1/portfolio", cache)
     reads.clear()
     snapshot_reads.clear()
@@ -267,12 +261,9 @@ def test_a_write_the_count_cannot_see_is_seen_once_the_snapshot_expires(
     """SQL from outside the app (here a raw connection: no ORM commit, nothing counted):
     the kept snapshot, and with it the kept answer, is used for SNAPSHOT_REUSE_SECONDS at
     most; after that the snapshot is read again, differs, and the answer is computed."""
-    from tests.api.test_attention import _company
     from tests.fixtures.metrics import NOW
 
-    coach = factory.coach()
-    company = _company(factory, coach, "Alpha", NOW)
-    client = client_for(coach)
+    _, company, client = _alpha(factory, client_for, NOW)
     monkeypatch.setattr(auth_session, "SNAPSHOT_REUSE_SECONDS", 3600.0)
     _served(client, "/api/v1/portfolio", cache)
     raw = db.engine.raw_connection()
